@@ -1,0 +1,67 @@
+"""Entry point: `python -m bot` runs the coach on Telegram, or in the terminal without a token."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Iterator, Sequence
+
+from bot.console import run_console
+from flows.coach import Coach, load_checked_content
+from flows.content import ContentError
+from flows.i18n import DEFAULT_LANG, Lang, parse_lang
+
+
+def _lines_from_stdin() -> Iterator[str]:
+    """Yield typed lines; interactive terminals get a prompt, piped input is read as is."""
+    if sys.stdin.isatty():
+        while True:
+            try:
+                yield input("> ")
+            except EOFError:
+                print()
+                return
+    else:
+        yield from sys.stdin
+
+
+def _default_lang() -> Lang:
+    for variable in ("COACH_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        lang = parse_lang(os.environ.get(variable))
+        if lang is not None:
+            return lang
+    return DEFAULT_LANG
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and run the coach."""
+    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__)
+    parser.add_argument(
+        "--console", action="store_true", help="run in the terminal, even with a token"
+    )
+    parser.add_argument("--lang", choices=["it", "en"], help="language of the terminal session")
+    args = parser.parse_args(argv)
+    # Piped input and output must stay UTF-8 whatever the locale says (accents, emoji).
+    for stream in (sys.stdin, sys.stdout):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="replace")
+    try:
+        coach = Coach(load_checked_content())
+    except ContentError as error:
+        print(f"Content error: {error}", file=sys.stderr)
+        return 2
+    lang: Lang = parse_lang(args.lang) or _default_lang()
+    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    if not args.console and not token:
+        print(coach.content.text("console_no_token")(lang))
+        args.console = True
+    if not args.console:
+        print("Telegram mode is not available in this build; run with --console.", file=sys.stderr)
+        return 2
+    return run_console(coach, lang, _lines_from_stdin(), print)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

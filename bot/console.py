@@ -1,0 +1,117 @@
+"""Terminal front end: the same interview, typed, scriptable through piped input."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from flows.coach import CardView, Coach, MistakeView, Notice, Output, QuestionView
+from flows.i18n import Lang, parse_lang
+from flows.machine import Interview
+from flows.render_text import render_markdown
+
+Write = Callable[[str], None]
+
+
+class ConsoleSession:
+    """One terminal conversation: reads lines, prints the coach's replies."""
+
+    def __init__(self, coach: Coach, lang: Lang, write: Write) -> None:
+        self.coach = coach
+        self.write = write
+        self.interview: Interview = coach.new_interview(lang)
+
+    def ui(self, key: str, **values: object) -> str:
+        """Return a UI string in the interview's language."""
+        return self.coach.content.text(key)(self.interview.lang).format(**values)
+
+    def start(self) -> None:
+        """Greet and ask the first question."""
+        self.write(self.ui("welcome"))
+        self.write(self.ui("help"))
+        self.show(self.coach.current(self.interview))
+
+    def handle(self, line: str) -> bool:
+        """Handle one line of input; return False when the user wants to leave."""
+        text = line.strip()
+        if text.startswith("/"):
+            return self._command(text)
+        self.show(self.coach.answer_typed(self.interview, line))
+        return True
+
+    def _command(self, text: str) -> bool:
+        name, _, argument = text.partition(" ")
+        name = name.lower()
+        coach, interview = self.coach, self.interview
+        if name == "/quit":
+            return False
+        if name == "/back":
+            self.show(coach.back(interview))
+        elif name == "/skip":
+            self.show(coach.skip(interview))
+        elif name == "/restart":
+            self.show(coach.restart(interview))
+        elif name == "/help":
+            self.write(self.ui("help"))
+        elif name == "/lang":
+            lang = parse_lang(argument)
+            if lang is None:
+                self.write(self.ui("lang_usage"))
+            else:
+                interview.lang = lang
+                self.write(self.ui("lang_switched"))
+                self.show(coach.current(interview))
+        else:
+            self.write(self.ui("unknown_command"))
+        return True
+
+    def show(self, outputs: Iterable[Output]) -> None:
+        """Print the coach's outputs."""
+        for output in outputs:
+            if isinstance(output, Notice):
+                self.write(("❗ " if output.is_error else "ℹ️ ") + output.text)  # noqa: RUF001
+            elif isinstance(output, MistakeView):
+                self.write(self._mistake(output))
+            elif isinstance(output, QuestionView):
+                self.write(self._question(output))
+            elif isinstance(output, CardView):
+                self.write(self.ui("card_ready"))
+                self.write(render_markdown(output.card))
+                self.write(self.ui("card_after"))
+
+    def _mistake(self, mistake: MistakeView) -> str:
+        return "\n".join(
+            [
+                "",
+                self.ui("mistake_heading", number=mistake.number, title=mistake.title),
+                f"{self.ui('mistake_why')}: {mistake.why}",
+                f"{self.ui('mistake_fix')}: {mistake.fix}",
+            ]
+        )
+
+    def _question(self, question: QuestionView) -> str:
+        progress = self.ui("progress", k=question.step, n=question.total)
+        lines = ["", f"[{progress}] {question.prompt}", f"   {question.help}"]
+        for number, choice in enumerate(question.choices, start=1):
+            lines.append(f"   {number}. {choice.label}")
+        if question.current or question.current_text:
+            labels = {c.id: c.label for c in question.choices}
+            given = question.current_text or ", ".join(labels.get(i, i) for i in question.current)
+            lines.append("   " + self.ui("console_current", answer=given))
+        hint = {"single": "console_hint_single", "multi": "console_hint_multi"}.get(
+            question.kind, "console_hint_text"
+        )
+        extra = self.ui("required_hint") if question.required else self.ui("skip_hint")
+        lines.append(f"> {self.ui(hint)} ({extra})")
+        return "\n".join(lines)
+
+
+def run_console(coach: Coach, lang: Lang, lines: Iterable[str], write: Write) -> int:
+    """Run a whole terminal session over the given input lines; return the exit code."""
+    session = ConsoleSession(coach, lang, write)
+    session.start()
+    for line in lines:
+        if not session.handle(line):
+            break
+    write(session.ui("goodbye"))
+    coach.release(session.interview)
+    return 0

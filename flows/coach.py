@@ -1,0 +1,254 @@
+"""The coach: turns a person's input into what to show next, for any front end."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flows import requirements
+from flows.card import StrategyCard, build_card
+from flows.conditions import AnswerValue, chosen, holds
+from flows.content import Content, Question, load_content
+from flows.i18n import Lang
+from flows.machine import CARD, Interview, InterviewMachine
+from flows.validation import Accepted, Problem, parse_typed_choice, validate_choice, validate_text
+from flows.wording import fill
+
+UI_KEYS = frozenset(
+    {
+        "progress",
+        "not_given",
+        "error_empty",
+        "error_too_short",
+        "notice_trimmed",
+        "error_pick_one",
+        "error_pick_some",
+        "error_stale_option",
+        "error_only_one",
+        "error_exclusive",
+        "error_empty_choice",
+        "error_not_a_number",
+        "error_out_of_range",
+        "skip_refused",
+        "back_at_start",
+        "already_finished",
+        "restarted",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """An option as shown: its stable id and its label in the user's language."""
+
+    id: str
+    label: str
+
+
+@dataclass(frozen=True)
+class QuestionView:
+    """A question to ask now, with its progress and any answer already given."""
+
+    id: str
+    kind: str
+    prompt: str
+    help: str
+    choices: list[Choice]
+    current: list[str]
+    current_text: str | None
+    step: int
+    total: int
+    required: bool
+    exclusive: frozenset[str] = field(default_factory=frozenset)
+
+
+@dataclass(frozen=True)
+class MistakeView:
+    """A common mistake just revealed by an answer, explained for this business."""
+
+    id: str
+    number: int
+    title: str
+    why: str
+    fix: str
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A short message: an error to fix, or information."""
+
+    key: str
+    text: str
+    is_error: bool = True
+
+
+@dataclass(frozen=True)
+class CardView:
+    """The finished strategy card."""
+
+    card: StrategyCard
+
+
+Output = Notice | MistakeView | QuestionView | CardView
+
+
+def load_checked_content(directory: Path | None = None) -> Content:
+    """Load content and check it holds every key the coach and front ends read."""
+    return load_content(
+        directory,
+        required_questions=requirements.QUESTIONS,
+        required_ui=UI_KEYS | requirements.FRONT_END_UI,
+        card_placeholders=requirements.CARD_PLACEHOLDERS,
+        required_card_titles=requirements.CARD_TITLES,
+        required_card_phrases=requirements.CARD_PHRASES,
+    )
+
+
+class Coach:
+    """One coach per process: the content and the shared interview machine."""
+
+    def __init__(self, content: Content) -> None:
+        self.content = content
+        self.machine = InterviewMachine(content)
+
+    def new_interview(self, lang: Lang) -> Interview:
+        """Start a new interview at the first question."""
+        return self.machine.attach(Interview(lang))
+
+    def resume(
+        self,
+        lang: Lang,
+        state: str,
+        answers: dict[str, AnswerValue],
+        mistakes_shown: list[str],
+    ) -> Interview:
+        """Rebuild a stored interview from its plain facts."""
+        return self.machine.attach(Interview(lang, answers, mistakes_shown), state)
+
+    def release(self, interview: Interview) -> None:
+        """Detach an interview from the shared machine once it is stored."""
+        self.machine.detach(interview)
+
+    def current(self, interview: Interview) -> list[Output]:
+        """Return what to show now: the current question, or the card."""
+        if interview.state == CARD:
+            return [self.card(interview)]
+        return [self._question_view(interview)]
+
+    def card(self, interview: Interview) -> CardView:
+        """Build the card from the interview's answers."""
+        return CardView(build_card(self.content, interview.answers, interview.lang))
+
+    def answer_typed(self, interview: Interview, raw: str) -> list[Output]:
+        """Take a typed answer: free text, or option numbers/labels for a choice question."""
+        if interview.state == CARD:
+            return [self._notice(interview, "already_finished", is_error=False)]
+        question = self.content.question(interview.state)
+        if question.kind == "text":
+            return self._apply(interview, question, validate_text(question, raw))
+        options = self.content.options_of(question, interview.answers)
+        labels = [option.label(interview.lang) for option in options]
+        return self._apply(interview, question, parse_typed_choice(question, options, raw, labels))
+
+    def answer_options(self, interview: Interview, option_ids: list[str]) -> list[Output]:
+        """Take an answer given as option ids (buttons)."""
+        if interview.state == CARD:
+            return [self._notice(interview, "already_finished", is_error=False)]
+        question = self.content.question(interview.state)
+        if question.kind == "text":
+            return [self._notice(interview, "error_stale_option"), *self.current(interview)]
+        options = self.content.options_of(question, interview.answers)
+        return self._apply(interview, question, validate_choice(question, options, option_ids))
+
+    def skip(self, interview: Interview) -> list[Output]:
+        """Skip the current question, unless the card needs it."""
+        if interview.state == CARD:
+            return [self._notice(interview, "already_finished", is_error=False)]
+        if self.content.question(interview.state).required:
+            return [self._notice(interview, "skip_refused"), *self.current(interview)]
+        self.machine.skip(interview)
+        return self.current(interview)
+
+    def back(self, interview: Interview) -> list[Output]:
+        """Go back to the previously asked question."""
+        if not self.machine.back(interview):
+            return [self._notice(interview, "back_at_start"), *self.current(interview)]
+        return self.current(interview)
+
+    def restart(self, interview: Interview) -> list[Output]:
+        """Forget the answers and start again."""
+        self.machine.restart(interview)
+        return [self._notice(interview, "restarted", is_error=False), *self.current(interview)]
+
+    def _apply(
+        self, interview: Interview, question: Question, outcome: Accepted | Problem
+    ) -> list[Output]:
+        if isinstance(outcome, Problem):
+            return [self._problem(interview, question, outcome), *self.current(interview)]
+        notices: list[Output] = [
+            self._problem(interview, question, n, False) for n in outcome.notices
+        ]
+        self.machine.answer(interview, outcome.value)
+        return [
+            *notices,
+            *self._revealed_mistakes(interview, question.id),
+            *self.current(interview),
+        ]
+
+    def _revealed_mistakes(self, interview: Interview, question_id: str) -> list[Output]:
+        """Explain each mistake this very answer reveals, once per interview."""
+        revealed: list[Output] = []
+        for mistake in sorted(self.content.mistakes, key=lambda m: m.number):
+            if mistake.id in interview.mistakes_shown:
+                continue
+            if question_id not in {q for q, _ in mistake.when.references()}:
+                continue
+            if holds(mistake.when, interview.answers):
+                interview.mistakes_shown.append(mistake.id)
+                revealed.append(
+                    MistakeView(
+                        id=mistake.id,
+                        number=mistake.number,
+                        title=mistake.title(interview.lang),
+                        why=self._fill(interview, mistake.why(interview.lang)),
+                        fix=self._fill(interview, mistake.fix(interview.lang)),
+                    )
+                )
+        return revealed
+
+    def _question_view(self, interview: Interview) -> QuestionView:
+        question = self.content.question(interview.state)
+        step, total = self.machine.progress(interview)
+        lang = interview.lang
+        options = self.content.options_of(question, interview.answers)
+        value = interview.answers.get(question.id)
+        return QuestionView(
+            id=question.id,
+            kind=question.kind,
+            prompt=question.prompt(lang),
+            help=question.help(lang),
+            choices=[Choice(option.id, option.label(lang)) for option in options],
+            current=[] if question.kind == "text" else chosen(value),
+            current_text=value if question.kind == "text" and isinstance(value, str) else None,
+            step=step,
+            total=total,
+            required=question.required,
+            exclusive=frozenset(option.id for option in options if option.exclusive),
+        )
+
+    def _problem(
+        self, interview: Interview, question: Question, problem: Problem, is_error: bool = True
+    ) -> Notice:
+        values = dict(problem.values)
+        if "option" in values:
+            options = {o.id: o.label(interview.lang) for o in self.content.all_options_of(question)}
+            options.update({o.id: o.label(interview.lang) for o in question.options})
+            values["option"] = options.get(str(values["option"]), str(values["option"]))
+        text = self.content.text(problem.key)(interview.lang).format(**values)
+        return Notice(problem.key, text, is_error)
+
+    def _notice(self, interview: Interview, key: str, is_error: bool = True) -> Notice:
+        return Notice(key, self.content.text(key)(interview.lang), is_error)
+
+    def _fill(self, interview: Interview, template: str) -> str:
+        return fill(template, self.content, interview.answers, interview.lang)

@@ -1,0 +1,552 @@
+"""Content models and the loader that validates content/ at start-up."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from string import Formatter
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, Field, ValidationError, model_validator
+
+from flows.conditions import AnswerValue, Condition
+from flows.i18n import LANGS, StrictModel, Text
+
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=32)]
+"""Stable ids: short enough for Telegram's 64-byte callback data."""
+
+
+class Option(StrictModel):
+    """One choice of a question."""
+
+    id: Id
+    label: Text
+    short: Text | None = None
+    exclusive: bool = False
+    value: float | None = None
+
+
+class Question(StrictModel):
+    """One planning question."""
+
+    id: Id
+    kind: Literal["single", "multi", "text"]
+    prompt: Text
+    help: Text
+    options: list[Option] = []
+    options_from: Id | None = None
+    ask_if: Condition | None = None
+    required: bool = False
+    min_length: int = Field(default=2, ge=1)
+    max_length: int = Field(default=120, ge=1)
+
+    @model_validator(mode="after")
+    def _options_fit_kind(self) -> Question:
+        if self.kind == "text" and (self.options or self.options_from):
+            raise ValueError("a text question has no options")
+        if self.kind != "text" and not self.options and not self.options_from:
+            raise ValueError(f"a {self.kind} question needs options or options_from")
+        if self.options and self.options_from:
+            raise ValueError("give either options or options_from, not both")
+        return self
+
+
+class Mistake(StrictModel):
+    """One of the six common mistakes, and the answers that reveal it."""
+
+    id: Id
+    number: int = Field(ge=1, le=6)
+    title: Text
+    why: Text
+    fix: Text
+    when: Condition
+
+
+class Fact(StrictModel):
+    """A figure, always with the source that published it."""
+
+    text: Text
+    source: str = Field(min_length=3)
+
+
+class Format(StrictModel):
+    """A post format of a platform and the kinds of content it needs."""
+
+    id: Id
+    label: Text
+    needs: list[Id] = Field(min_length=1)
+
+
+class Cadence(StrictModel):
+    """A sustainable posts-per-week range (a rule of thumb, not a law)."""
+
+    min: float = Field(ge=0)
+    max: float = Field(gt=0)
+    hours_per_post: float = Field(gt=0)
+
+
+class Platform(StrictModel):
+    """A social network's profile: who is there, how it speaks, what works."""
+
+    id: Id
+    name: str
+    audience: Text
+    tone: Text
+    role: Text
+    formats: list[Format] = Field(min_length=1)
+    cadence: Cadence
+    best_goals: list[Id]
+    audiences: list[Id]
+    business_types: list[Id]
+    needs_any: list[Id] = []
+    facts: list[Fact] = []
+
+
+class GoalCard(StrictModel):
+    """What the card says for one goal."""
+
+    objective: Text
+    pillar: Text
+    kpis: list[Id] = Field(min_length=1)
+
+
+class Kpi(StrictModel):
+    """A key performance indicator and how to read it."""
+
+    name: Text
+    how: Text
+
+
+class Mix(StrictModel):
+    """Useful-vs-promotional content mix (a rule of thumb)."""
+
+    useful: int = Field(ge=0, le=100)
+    promo: int = Field(ge=0, le=100)
+    note: Text
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> Mix:
+        if self.useful + self.promo != 100:
+            raise ValueError("useful + promo must be 100")
+        return self
+
+
+class Split(StrictModel):
+    """Budget split in percent between people, content and promotion."""
+
+    people: int = Field(ge=0, le=100)
+    content: int = Field(ge=0, le=100)
+    promotion: int = Field(ge=0, le=100)
+
+    @model_validator(mode="after")
+    def _adds_up(self) -> Split:
+        if self.people + self.content + self.promotion != 100:
+            raise ValueError("people + content + promotion must be 100")
+        return self
+
+
+class Action(StrictModel):
+    """A step of the first 30 days, shown when its condition holds."""
+
+    week: int = Field(ge=1, le=4)
+    text: Text
+    when: Condition | None = None
+
+
+class CardContent(StrictModel):
+    """Texts and rules of thumb the strategy card is built from."""
+
+    titles: dict[str, Text]
+    goals: dict[Id, GoalCard]
+    kpis: dict[Id, Kpi]
+    pillars: dict[Id, list[Text]]
+    mix: dict[Literal["default", "launch"], Mix]
+    replies: dict[Id, Text]
+    splits: dict[Id, Split]
+    phrases: dict[str, Text]
+    actions: list[Action] = Field(min_length=4)
+
+
+class Content(BaseModel):
+    """Everything the coach says and knows, validated."""
+
+    questions: list[Question]
+    mistakes: list[Mistake]
+    platforms: list[Platform]
+    card: CardContent
+    ui: dict[str, Text]
+
+    def question(self, question_id: str) -> Question:
+        """Return the question with this id."""
+        return self._questions_by_id()[question_id]
+
+    def options_of(self, question: Question, answers: dict[str, AnswerValue]) -> list[Option]:
+        """Return the options offered for `question` given the answers so far."""
+        if question.options_from is None:
+            return question.options
+        source = self.question(question.options_from)
+        picked = answers.get(source.id)
+        picked_ids = [picked] if isinstance(picked, str) else list(picked or [])
+        return [option for option in source.options if option.id in picked_ids]
+
+    def all_options_of(self, question: Question) -> list[Option]:
+        """Return every option a question may ever offer."""
+        if question.options_from is None:
+            return question.options
+        return [o for o in self.question(question.options_from).options if not o.exclusive]
+
+    def platform(self, platform_id: str) -> Platform | None:
+        """Return the platform profile with this id, if any."""
+        return next((p for p in self.platforms if p.id == platform_id), None)
+
+    def text(self, key: str) -> Text:
+        """Return a UI string."""
+        return self.ui[key]
+
+    def _questions_by_id(self) -> dict[str, Question]:
+        return {question.id: question for question in self.questions}
+
+
+class ContentError(Exception):
+    """Content that cannot be used; the message names the file and the key."""
+
+    def __init__(self, file: str, key: str, problem: str) -> None:
+        super().__init__(f"{file}: {key}: {problem}")
+        self.file = file
+        self.key = key
+        self.problem = problem
+
+
+FILES = {
+    "questions": "questions.yaml",
+    "mistakes": "mistakes.yaml",
+    "platforms": "platforms.yaml",
+    "card": "card.yaml",
+    "ui": "ui.yaml",
+}
+
+
+def default_content_dir() -> Path:
+    """Return the content folder shipped with the package, or the checkout's one."""
+    installed = Path(__file__).resolve().parent / "content"
+    if installed.is_dir():
+        return installed
+    return Path(__file__).resolve().parent.parent / "content"
+
+
+def load_content(
+    directory: Path | None = None,
+    *,
+    required_questions: Iterable[str] = (),
+    required_ui: Iterable[str] = (),
+    card_placeholders: Iterable[str] = (),
+    required_card_titles: Iterable[str] = (),
+    required_card_phrases: Iterable[str] = (),
+) -> Content:
+    """Load and check every content file; raise ContentError naming the file and the key."""
+    directory = directory or default_content_dir()
+    raw = {section: _read_yaml(directory / name, name) for section, name in FILES.items()}
+    sections: dict[str, Any] = {}
+    for section, name in FILES.items():
+        body = (
+            raw[section].get(section)
+            if section in ("questions", "mistakes", "platforms")
+            else raw[section]
+        )
+        try:
+            sections[section] = _SECTION_MODELS[section].model_validate({section: body})
+        except ValidationError as error:
+            first = error.errors()[0]
+            raise ContentError(name, _key(first["loc"], body), first["msg"]) from None
+    content = Content(
+        questions=sections["questions"].questions,
+        mistakes=sections["mistakes"].mistakes,
+        platforms=sections["platforms"].platforms,
+        card=sections["card"].card,
+        ui=sections["ui"].ui,
+    )
+    _check(content, set(required_questions), set(required_ui), set(card_placeholders))
+    for kind, required, present in (
+        ("titles", required_card_titles, content.card.titles),
+        ("phrases", required_card_phrases, content.card.phrases),
+    ):
+        for missing in sorted(set(required) - set(present)):
+            raise ContentError("card.yaml", f"card.{kind}.{missing}", "missing text")
+    return content
+
+
+class _Questions(StrictModel):
+    questions: list[Question] = Field(min_length=1)
+
+
+class _Mistakes(StrictModel):
+    mistakes: list[Mistake] = Field(min_length=1)
+
+
+class _Platforms(StrictModel):
+    platforms: list[Platform] = Field(min_length=1)
+
+
+class _Card(StrictModel):
+    card: CardContent
+
+
+class _Ui(StrictModel):
+    ui: dict[str, Text]
+
+
+_SECTION_MODELS: dict[str, type[StrictModel]] = {
+    "questions": _Questions,
+    "mistakes": _Mistakes,
+    "platforms": _Platforms,
+    "card": _Card,
+    "ui": _Ui,
+}
+
+
+def _read_yaml(path: Path, name: str) -> dict[str, Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ContentError(name, "(file)", f"missing file {path}") from None
+    except yaml.YAMLError as error:
+        raise ContentError(name, "(file)", f"not valid YAML: {error}") from None
+    if not isinstance(data, dict):
+        raise ContentError(name, "(file)", "expected a mapping at the top level")
+    return data
+
+
+def _key(loc: tuple[int | str, ...], body: Any) -> str:
+    """Turn a pydantic location into a readable key, naming list items by their id."""
+    parts: list[str] = []
+    node: Any = {"_": body}
+    node = node["_"]
+    for step in loc[1:]:
+        if isinstance(step, int):
+            item = node[step] if isinstance(node, list) and step < len(node) else None
+            item_id = item.get("id") if isinstance(item, dict) else None
+            parts.append(f"[{step}]" + (f"(id={item_id})" if item_id else ""))
+            node = item
+        else:
+            if "[" in step or step.startswith(("function-", "tagged-")):
+                continue
+            parts.append(("." if parts else "") + step)
+            node = node.get(step) if isinstance(node, dict) else None
+    return "".join(parts) or "(top)"
+
+
+def _check(
+    content: Content, required_questions: set[str], required_ui: set[str], placeholders: set[str]
+) -> None:
+    """Check what the models alone cannot: ids, references, reachability, translations."""
+    questions = content.questions
+    _unique("questions.yaml", "questions", [q.id for q in questions])
+    for question in questions:
+        _unique(
+            "questions.yaml", f"questions.{question.id}.options", [o.id for o in question.options]
+        )
+    _unique("mistakes.yaml", "mistakes", [m.id for m in content.mistakes])
+    _unique("mistakes.yaml", "mistakes.number", [str(m.number) for m in content.mistakes])
+    _unique("platforms.yaml", "platforms", [p.id for p in content.platforms])
+    for missing in sorted(required_questions - {q.id for q in questions}):
+        raise ContentError("questions.yaml", f"questions.{missing}", "required question is missing")
+    for missing in sorted(required_ui - set(content.ui)):
+        raise ContentError("ui.yaml", f"ui.{missing}", "missing text")
+
+    position = {q.id: index for index, q in enumerate(questions)}
+    for question in questions:
+        key = f"questions.{question.id}"
+        if question.options_from is not None:
+            source_index = position.get(question.options_from)
+            if source_index is None or source_index >= position[question.id]:
+                raise ContentError(
+                    "questions.yaml", f"{key}.options_from", "must name an earlier question"
+                )
+            if questions[source_index].kind != "multi":
+                raise ContentError(
+                    "questions.yaml", f"{key}.options_from", "must name a multi question"
+                )
+        if question.ask_if is not None:
+            _check_condition(
+                content,
+                question.ask_if,
+                "questions.yaml",
+                f"{key}.ask_if",
+                before=position[question.id],
+            )
+    for mistake in content.mistakes:
+        _check_condition(content, mistake.when, "mistakes.yaml", f"mistakes.{mistake.id}.when")
+    for index, action in enumerate(content.card.actions):
+        if action.when is not None:
+            _check_condition(content, action.when, "card.yaml", f"card.actions[{index}].when")
+
+    reachable = _reachable_questions(content)
+    for question in questions:
+        if question.id not in reachable:
+            raise ContentError(
+                "questions.yaml",
+                f"questions.{question.id}.ask_if",
+                "the question can never be asked",
+            )
+    for mistake in content.mistakes:
+        if not _satisfiable(content, mistake.when, reachable):
+            raise ContentError(
+                "mistakes.yaml", f"mistakes.{mistake.id}.when", "no answers can ever reveal it"
+            )
+
+    _check_ids_against_options(content)
+    _check_translations(content, placeholders)
+
+
+def _unique(file: str, key: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for item in ids:
+        if item in seen:
+            raise ContentError(file, f"{key}.{item}", "duplicate id")
+        seen.add(item)
+
+
+def _check_condition(
+    content: Content, condition: Condition, file: str, key: str, before: int | None = None
+) -> None:
+    ids = [q.id for q in content.questions]
+    for question_id, option_ids in condition.references():
+        if question_id not in ids:
+            raise ContentError(file, key, f"unknown question '{question_id}'")
+        if before is not None and ids.index(question_id) >= before:
+            raise ContentError(file, key, f"'{question_id}' is not asked before this question")
+        known = {o.id for o in content.all_options_of(content.question(question_id))}
+        for option_id in option_ids:
+            if option_id not in known:
+                raise ContentError(
+                    file, key, f"unknown option '{option_id}' of question '{question_id}'"
+                )
+
+
+def _possible_values(content: Content, question: Question) -> list[AnswerValue]:
+    """Every answer a question can get, for the small spaces our content uses."""
+    options = [o.id for o in content.all_options_of(question)]
+    values: list[AnswerValue] = [None]
+    if question.kind == "single":
+        values += options
+    elif question.kind == "multi":
+        for size in range(1, len(options) + 1):
+            values += [list(combo) for combo in itertools.combinations(options, size)]
+    else:
+        values.append("text")
+    return values
+
+
+def _satisfiable(content: Content, condition: Condition, reachable: set[str]) -> bool:
+    referenced = sorted({question_id for question_id, _ in condition.references()})
+    if any(question_id not in reachable for question_id in referenced):
+        return False
+    spaces = [_possible_values(content, content.question(q)) for q in referenced]
+    return any(
+        condition.evaluate(dict(zip(referenced, combo, strict=True))) is True
+        for combo in itertools.product(*spaces)
+    )
+
+
+def _reachable_questions(content: Content) -> set[str]:
+    reachable: set[str] = set()
+    for question in content.questions:
+        if question.ask_if is None or _satisfiable(content, question.ask_if, reachable):
+            reachable.add(question.id)
+    return reachable
+
+
+def _check_ids_against_options(content: Content) -> None:
+    def option_ids(question_id: str) -> set[str]:
+        if question_id not in {q.id for q in content.questions}:
+            return set()
+        return {o.id for o in content.all_options_of(content.question(question_id))}
+
+    networks = option_ids("networks")
+    for platform in content.platforms:
+        key = f"platforms.{platform.id}"
+        if networks and platform.id not in networks:
+            raise ContentError("platforms.yaml", key, "not an option of the question 'networks'")
+        for field, question_id, values in (
+            ("best_goals", "goal", platform.best_goals),
+            ("audiences", "audience", platform.audiences),
+            ("business_types", "business_type", platform.business_types),
+            ("needs_any", "content_types", platform.needs_any),
+        ):
+            for value in values:
+                if value not in option_ids(question_id):
+                    raise ContentError(
+                        "platforms.yaml", f"{key}.{field}", f"unknown option '{value}'"
+                    )
+        for fmt in platform.formats:
+            for value in fmt.needs:
+                if value not in option_ids("content_types"):
+                    raise ContentError(
+                        "platforms.yaml",
+                        f"{key}.formats.{fmt.id}.needs",
+                        f"unknown option '{value}'",
+                    )
+    for network in sorted(networks - {p.id for p in content.platforms}):
+        if not any(o.exclusive for o in content.question("networks").options if o.id == network):
+            raise ContentError("platforms.yaml", f"platforms.{network}", "missing profile")
+    card = content.card
+    for field, question_id, keys in (
+        ("goals", "goal", set(card.goals)),
+        ("pillars", "business_type", set(card.pillars)),
+        ("replies", "manager", set(card.replies)),
+        ("splits", "manager", set(card.splits)),
+    ):
+        expected = option_ids(question_id)
+        for missing in sorted(expected - keys):
+            raise ContentError("card.yaml", f"card.{field}.{missing}", "missing entry")
+        for extra in sorted(keys - expected):
+            raise ContentError(
+                "card.yaml", f"card.{field}.{extra}", "not an option of the question"
+            )
+    for goal_id, goal in card.goals.items():
+        for kpi in goal.kpis:
+            if kpi not in card.kpis:
+                raise ContentError(
+                    "card.yaml", f"card.goals.{goal_id}.kpis", f"unknown kpi '{kpi}'"
+                )
+
+
+def _texts(node: Any, key: str) -> Iterator[tuple[str, Text]]:
+    """Yield every Text inside a content node with its dotted key."""
+    if isinstance(node, Text):
+        yield key, node
+    elif isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            item = getattr(node, name)
+            yield from _texts(item, f"{key}.{name}")
+    elif isinstance(node, dict):
+        for name, item in node.items():
+            yield from _texts(item, f"{key}.{name}")
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            item_id = getattr(item, "id", None)
+            yield from _texts(item, f"{key}.{item_id}" if item_id else f"{key}[{index}]")
+
+
+_TEMPLATE_SECTIONS = ("mistakes", "card")
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in Formatter().parse(template) if name is not None}
+
+
+def _check_translations(content: Content, extra_placeholders: set[str]) -> None:
+    placeholders = {question.id for question in content.questions} | extra_placeholders
+    for section, file in FILES.items():
+        for key, text in _texts(getattr(content, section), section):
+            try:
+                fields = {lang: _fields(text(lang)) for lang in LANGS}
+            except ValueError as error:
+                raise ContentError(file, key, f"broken {{placeholder}}: {error}") from None
+            if fields["it"] != fields["en"]:
+                raise ContentError(file, key, "the translations use different {placeholders}")
+            unknown = fields["en"] - placeholders
+            if section in _TEMPLATE_SECTIONS and unknown:
+                raise ContentError(file, key, f"unknown placeholder {{{sorted(unknown)[0]}}}")

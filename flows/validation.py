@@ -1,0 +1,114 @@
+"""Turn what a person typed or tapped into a valid answer, or say kindly what is wrong."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from flows.conditions import AnswerValue
+from flows.content import Option, Question
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why an answer was not taken: a UI string key and the values it mentions."""
+
+    key: str
+    values: dict[str, str | int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A valid answer, with notices to show (e.g. that a long text was shortened)."""
+
+    value: AnswerValue
+    notices: tuple[Problem, ...] = ()
+
+
+Outcome = Accepted | Problem
+
+_SEPARATORS = re.compile(r"[,;\s]+")
+_SPACES = re.compile(r"\s+")
+
+
+def clean_text(raw: str) -> str:
+    """Drop control characters and collapse whitespace, keeping accents and emoji."""
+    kept = "".join(ch for ch in raw if unicodedata.category(ch)[0] != "C" or ch in "\n\t ")
+    return _SPACES.sub(" ", kept).strip()
+
+
+def shorten(text: str, limit: int) -> str:
+    """Cut a text to `limit` characters at a word boundary when one is near."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space >= limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;.:-") + "…"
+
+
+def validate_text(question: Question, raw: str) -> Outcome:
+    """Validate a free-text answer: not empty, not too short; too long is shortened."""
+    text = clean_text(raw)
+    if not text:
+        return Problem("error_empty")
+    if len(text) < question.min_length:
+        return Problem("error_too_short", {"min": question.min_length})
+    if len(text) > question.max_length:
+        return Accepted(
+            shorten(text, question.max_length),
+            (Problem("notice_trimmed", {"max": question.max_length}),),
+        )
+    return Accepted(text)
+
+
+def validate_choice(question: Question, options: list[Option], picked: list[str]) -> Outcome:
+    """Validate option ids (from buttons, or from typed numbers) for a choice question."""
+    known = {option.id: option for option in options}
+    unique = list(dict.fromkeys(picked))
+    if not unique:
+        return Problem("error_pick_one" if question.kind == "single" else "error_pick_some")
+    if any(option_id not in known for option_id in unique):
+        return Problem("error_stale_option")
+    if question.kind == "single":
+        if len(unique) > 1:
+            return Problem("error_only_one")
+        return Accepted(unique[0])
+    exclusive = [known[option_id] for option_id in unique if known[option_id].exclusive]
+    if exclusive and len(unique) > 1:
+        return Problem("error_exclusive", {"option": exclusive[0].id})
+    return Accepted([option.id for option in options if option.id in unique])
+
+
+def parse_typed_choice(
+    question: Question, options: list[Option], raw: str, labels: list[str]
+) -> Outcome:
+    """Read '2', '1,3' or an option's label typed for a choice question."""
+    text = clean_text(raw)
+    if not text:
+        return Problem("error_empty_choice", {"max": len(options)})
+    by_label = _match_label(text, labels)
+    if by_label is not None:
+        return validate_choice(question, options, [options[by_label].id])
+    parts = [part for part in _SEPARATORS.split(text) if part]
+    if not all(part.isdigit() for part in parts):
+        return Problem("error_not_a_number", {"max": len(options)})
+    numbers = [int(part) for part in parts]
+    wrong = next((n for n in numbers if not 1 <= n <= len(options)), None)
+    if wrong is not None:
+        return Problem("error_out_of_range", {"number": wrong, "max": len(options)})
+    return validate_choice(question, options, [options[n - 1].id for n in numbers])
+
+
+def _match_label(text: str, labels: list[str]) -> int | None:
+    """Return the index of the label the text names (whole label, or a unique start)."""
+    wanted = text.casefold()
+    exact = [i for i, label in enumerate(labels) if label.casefold() == wanted]
+    if exact:
+        return exact[0]
+    if len(wanted) < 3 or wanted.isdigit():
+        return None
+    starts = [i for i, label in enumerate(labels) if label.casefold().startswith(wanted)]
+    return starts[0] if len(starts) == 1 else None
