@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 from bot.console import run_console
 from flows.coach import Coach, load_checked_content
@@ -48,7 +49,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if reconfigure is not None:
             reconfigure(encoding="utf-8", errors="replace")
     try:
-        coach = Coach(load_checked_content())
+        directory = os.environ.get("COACH_CONTENT_DIR")
+        coach = Coach(load_checked_content(Path(directory) if directory else None))
     except ContentError as error:
         print(f"Content error: {error}", file=sys.stderr)
         return 2
@@ -60,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.console:
         print("Telegram mode is not available in this build; run with --console.", file=sys.stderr)
         return 2
-    return run_console(coach, lang, _lines_from_stdin(), print)
+    return run_console(coach, lang, _lines_from_stdin(), print, echo=not sys.stdin.isatty())
 
 
 if __name__ == "__main__":

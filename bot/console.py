@@ -105,11 +105,15 @@ class ConsoleSession:
         return "\n".join(lines)
 
 
-def run_console(coach: Coach, lang: Lang, lines: Iterable[str], write: Write) -> int:
+def run_console(
+    coach: Coach, lang: Lang, lines: Iterable[str], write: Write, echo: bool = False
+) -> int:
     """Run a whole terminal session over the given input lines; return the exit code."""
     session = ConsoleSession(coach, lang, write)
     session.start()
     for line in lines:
+        if echo:  # piped input is not shown by the terminal: echo it so transcripts read whole
+            write(f"› {line.rstrip()}")  # noqa: RUF001
         if not session.handle(line):
             break
     write(session.ui("goodbye"))

@@ -14,7 +14,7 @@ DEFAULT_HOURS = 2.0
 REPLY_SHARE = 0.2
 """Part of the weekly hours kept for replying to comments and messages."""
 TWO_NETWORKS_FROM_HOURS = 3.0
-SECONDARY_FROM_HOURS = 4.5
+SECONDARY_FROM_HOURS = 8.0
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,7 @@ def _platform_plans(say: _Writer, hours: float) -> list[PlatformPlan]:
     ranked = sorted(platforms, key=lambda p: (-_score(say, p), platforms.index(p)))
     primaries = 1 if hours < TWO_NETWORKS_FROM_HOURS else 2
     picked = ranked[: primaries + (1 if hours >= SECONDARY_FROM_HOURS else 0)]
-    weights = [1.0 if index < primaries else 0.4 for index in range(len(picked))]
+    weights = [1.0, 0.7, 0.4][: len(picked)]
     posting_hours = hours * (1 - REPLY_SHARE)
     plans = []
     for index, platform in enumerate(picked):

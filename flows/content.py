@@ -250,11 +250,7 @@ def load_content(
     raw = {section: _read_yaml(directory / name, name) for section, name in FILES.items()}
     sections: dict[str, Any] = {}
     for section, name in FILES.items():
-        body = (
-            raw[section].get(section)
-            if section in ("questions", "mistakes", "platforms")
-            else raw[section]
-        )
+        body = raw[section].get(section)
         try:
             sections[section] = _SECTION_MODELS[section].model_validate({section: body})
         except ValidationError as error:
@@ -320,9 +316,8 @@ def _read_yaml(path: Path, name: str) -> dict[str, Any]:
 
 def _key(loc: tuple[int | str, ...], body: Any) -> str:
     """Turn a pydantic location into a readable key, naming list items by their id."""
-    parts: list[str] = []
-    node: Any = {"_": body}
-    node = node["_"]
+    parts: list[str] = [str(loc[0])]
+    node: Any = body
     for step in loc[1:]:
         if isinstance(step, int):
             item = node[step] if isinstance(node, list) and step < len(node) else None
@@ -332,7 +327,7 @@ def _key(loc: tuple[int | str, ...], body: Any) -> str:
         else:
             if "[" in step or step.startswith(("function-", "tagged-")):
                 continue
-            parts.append(("." if parts else "") + step)
+            parts.append("." + step)
             node = node.get(step) if isinstance(node, dict) else None
     return "".join(parts) or "(top)"
 

@@ -8,7 +8,7 @@ from flows.card import StrategyCard
 def render_markdown(card: StrategyCard) -> str:
     """Render the card as Markdown that also reads well as plain text."""
     title = card.titles
-    lines = [f"# {title['heading']}", "", card.snapshot, ""]
+    lines = [f"# {title['heading']}", "", f"## {title['snapshot']}", card.snapshot, ""]
     lines += [f"## {title['objective']}", card.objective, ""]
     lines += [f"## {title['target']}", card.target, ""]
     lines += [f"## {title['platforms']}"]

@@ -1,0 +1,130 @@
+"""The terminal front end, run as a real subprocess with piped input."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+ITALIAN_SESSION = [
+    "2",
+    "Dolci senza glutine 🍰",
+    "3",
+    "Bologna, Navile",
+    "5",
+    "1,2",
+    "1",
+    "1,2",
+    "3",
+    "1",  # promotion only: mistake 1
+    "3",
+    "1",
+    "3",
+    "1",  # identical content everywhere: mistake 5
+    "1",
+]
+
+ENGLISH_SESSION = [
+    "7",
+    "Industrial <sensors> & valves",
+    "4",
+    "6",
+    "3",
+    "4",
+    "1,5",
+    "4",
+    "3",
+    "3",
+    "2",  # the marketing department: mistake 3
+    "/back",
+    "1",  # changed mind: a dedicated person
+    "1",  # no budget: mistake 4
+    "4",  # no editorial plan: mistake 6
+]
+
+
+def run(
+    lines: list[str], *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        env=environment,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_italian_session_reaches_the_card() -> None:
+    result = run(ITALIAN_SESSION, "--lang", "it")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Nessun TELEGRAM_BOT_TOKEN" in out
+    assert out.count("⚠️ Errore comune n.") == 2
+    first = out.index("⚠️ Errore comune n. 1")
+    # Mistake 1 is explained right after the answer about social use, before the next question.
+    assert (
+        out.rindex("Come pensi di usare i social", 0, first)
+        < first
+        < out.index("Quando ti aspetti un ritorno")
+    )
+    assert "# La tua strategia social" in out
+    assert "Dolci senza glutine 🍰" in out
+    assert out.rstrip().endswith("A presto, e buon lavoro con i social!")
+
+
+def test_english_session_with_a_change_of_mind() -> None:
+    result = run(
+        ENGLISH_SESSION, "--console", env={"TELEGRAM_BOT_TOKEN": "", "LANG": "en_GB.UTF-8"}
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Common mistake #3" in out and "Common mistake #4" in out and "Common mistake #6" in out
+    card = out[out.index("# Your social media strategy") :]
+    assert "LinkedIn" in card
+    assert "Industrial <sensors> & valves" in card
+    assert "3. **" not in card, "the mistake corrected with /back is not on the card"
+    assert "4. **" in card and "6. **" in card
+
+
+def test_console_survives_bad_input_and_commands() -> None:
+    lines = [
+        "",
+        "abc",
+        "0",
+        "1,,9",
+        "/nonsense",
+        "/lang xx",
+        "/lang it",
+        "/skip",
+        "1",
+        "x" * 5000,
+        "/help",
+        "/quit",
+        "ignored",
+    ]
+    result = run(lines, "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "I didn't get anything" in out
+    assert "There's no option 9" in out
+    assert "Unknown command" in out and "Usage: /lang it or /lang en" in out
+    assert "Ok, da ora parlo italiano." in out
+    assert "non si può saltare" in out
+    assert "ho tenuto i primi 120 caratteri" in out
+    assert "Traceback" not in result.stderr
+
+
+def test_end_of_input_mid_interview_exits_cleanly() -> None:
+    result = run(["1", "Scarpe"], "--lang", "it")
+    assert result.returncode == 0
+    assert "A presto" in result.stdout
