@@ -68,7 +68,7 @@ class ConsoleSession:
         """Print the coach's outputs."""
         for output in outputs:
             if isinstance(output, Notice):
-                self.write(("❗ " if output.is_error else "ℹ️ ") + output.text)  # noqa: RUF001
+                self.write(("❗ " if output.is_error else "ℹ️ ") + output.text)
             elif isinstance(output, MistakeView):
                 self.write(self._mistake(output))
             elif isinstance(output, QuestionView):
@@ -113,7 +113,7 @@ def run_console(
     session.start()
     for line in lines:
         if echo:  # piped input is not shown by the terminal: echo it so transcripts read whole
-            write(f"› {line.rstrip()}")  # noqa: RUF001
+            write(f"› {line.rstrip()}")
         if not session.handle(line):
             break
     write(session.ui("goodbye"))

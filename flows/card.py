@@ -15,6 +15,8 @@ REPLY_SHARE = 0.2
 """Part of the weekly hours kept for replying to comments and messages."""
 TWO_NETWORKS_FROM_HOURS = 3.0
 SECONDARY_FROM_HOURS = 8.0
+MIN_FIT_FOR_ANOTHER_NETWORK = 4
+"""A second or third network must earn its place: customers there, or two signs of fit."""
 
 
 @dataclass(frozen=True)
@@ -170,7 +172,11 @@ def _platform_plans(say: _Writer, hours: float) -> list[PlatformPlan]:
     platforms = say.content.platforms
     ranked = sorted(platforms, key=lambda p: (-_score(say, p), platforms.index(p)))
     primaries = 1 if hours < TWO_NETWORKS_FROM_HOURS else 2
-    picked = ranked[: primaries + (1 if hours >= SECONDARY_FROM_HOURS else 0)]
+    wanted = primaries + (1 if hours >= SECONDARY_FROM_HOURS else 0)
+    picked = ranked[:1] + [
+        p for p in ranked[1:wanted] if _score(say, p) >= MIN_FIT_FOR_ANOTHER_NETWORK
+    ]
+    primaries = min(primaries, len(picked))
     weights = [1.0, 0.7, 0.4][: len(picked)]
     posting_hours = hours * (1 - REPLY_SHARE)
     plans = []

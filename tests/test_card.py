@@ -1,0 +1,109 @@
+"""The card follows the answers: networks, cadence, budget and actions change with them."""
+
+from __future__ import annotations
+
+from flows.card import StrategyCard, build_card
+from flows.coach import Coach
+from flows.conditions import AnswerValue
+from flows.i18n import Lang
+from tests.personas import CAREFUL_BAKERY, play
+
+B2B_ON_LINKEDIN: dict[str, AnswerValue] = {
+    **CAREFUL_BAKERY,
+    "business_type": "b2b",
+    "goal": "leads",
+    "audience": "businesses",
+    "audience_where": "italy",
+    "networks": ["linkedin"],
+    "content_types": ["photos", "texts"],
+    "hours": "h6_10",
+}
+
+
+def _card(coach: Coach, answers: dict[str, AnswerValue], lang: Lang = "en") -> StrategyCard:
+    return play(coach, answers, lang).card.card
+
+
+def test_networks_come_from_customers_and_fit_not_from_a_fixed_list(coach: Coach) -> None:
+    b2b = _card(coach, B2B_ON_LINKEDIN)
+    assert [p.platform_id for p in b2b.platforms] == ["linkedin"]
+    bakery = _card(coach, CAREFUL_BAKERY)
+    assert [p.platform_id for p in bakery.platforms] == ["instagram", "facebook"]
+    assert bakery.platforms[0].reasons[0] == coach.content.card.phrases["reason_preferred"].en
+
+
+def test_hours_decide_how_many_networks_and_how_often(coach: Coach) -> None:
+    tiny = _card(coach, {**CAREFUL_BAKERY, "hours": "under_1"})
+    assert len(tiny.platforms) == 1
+    roomy = _card(
+        coach,
+        {**CAREFUL_BAKERY, "hours": "h6_10", "networks": ["instagram", "facebook", "whatsapp"]},
+    )
+    assert len(roomy.platforms) == 3
+    assert roomy.platforms[2].tier == coach.content.card.phrases["secondary"].en
+    mid = _card(coach, CAREFUL_BAKERY)
+
+    def posts(card: StrategyCard) -> float:
+        return sum(p.posts_per_week for p in card.platforms)
+
+    assert posts(tiny) < posts(mid) < posts(roomy)
+    for plan in roomy.platforms:
+        assert plan.posts_per_week <= coach.content.platform(plan.platform_id).cadence.max  # type: ignore[union-attr]
+
+
+def test_formats_follow_what_the_business_can_make(coach: Coach) -> None:
+    photos_only = _card(coach, {**CAREFUL_BAKERY, "content_types": ["photos"]})
+    instagram = photos_only.platforms[0]
+    assert "Reels" not in instagram.formats and instagram.formats
+    nothing = _card(coach, {**CAREFUL_BAKERY, "content_types": ["none_yet"]})
+    assert nothing.platforms[0].formats == [coach.content.card.phrases["formats_none"].en]
+
+
+def test_unsure_about_networks_gets_a_suggestion_with_a_reason(coach: Coach) -> None:
+    card = _card(
+        coach,
+        {
+            **CAREFUL_BAKERY,
+            "networks": ["not_sure"],
+            "audience": "young",
+            "content_types": ["short_videos"],
+        },
+    )
+    assert card.platforms
+    suggested = coach.content.card.phrases["reason_suggested"].en.split("{")[0]
+    assert card.platforms[0].reasons[0].startswith(suggested)
+
+
+def test_budget_split_adds_up_to_the_monthly_amount(coach: Coach) -> None:
+    card = _card(coach, {**CAREFUL_BAKERY, "budget": "b300_1000", "manager": "agency"}, "it")
+    split = coach.content.card.splits["agency"]
+    assert len(card.budget) == 3
+    for line, percent in zip(
+        card.budget, (split.people, split.content, split.promotion), strict=True
+    ):
+        assert f"{percent}%" in line
+        assert str(round(600 * percent / 100 / 5) * 5) in line
+    zero = _card(coach, {**CAREFUL_BAKERY, "budget": "zero"})
+    assert zero.budget == [
+        coach.content.card.phrases["budget_zero"].en.format(hours="3–6 hours a week")
+    ]
+
+
+def test_goal_sets_objective_kpis_and_mix(coach: Coach) -> None:
+    launch = _card(coach, {**CAREFUL_BAKERY, "goal": "launch", "audience_where": "italy"})
+    store = _card(coach, CAREFUL_BAKERY)
+    assert launch.objective != store.objective
+    assert "Bologna, quartiere Navile" in store.objective + store.target
+    assert [k.name for k in launch.kpis] != [k.name for k in store.kpis]
+    assert "70" in launch.mix and "80" in store.mix
+
+
+def test_actions_follow_the_answers(coach: Coach) -> None:
+    content = coach.content
+    careful = build_card(content, CAREFUL_BAKERY, "en")
+    careless = build_card(
+        content, {**CAREFUL_BAKERY, "editorial_plan": "none", "manager": "nobody"}, "en"
+    )
+    assert {s.week for s in careful.next_30_days} == {1, 2, 3, 4}
+    assert len(careless.next_30_days) > len(careful.next_30_days)
+    assert all("{" not in step.text for step in careless.next_30_days)
