@@ -228,9 +228,9 @@ def _cadence(say: _Writer, platform: Platform, posts: float) -> str:
     limits = {"min": f"{platform.cadence.min:g}", "max": f"{platform.cadence.max:g}"}
     if posts < 0.75:
         return say.phrase("cadence_every_other_week", **limits)
-    if posts < platform.cadence.min:
-        return say.phrase("cadence_below", posts=_count(posts), **limits)
-    return say.phrase("cadence_range", posts=_count(posts), **limits)
+    shown = _count(posts)
+    key = "cadence_below" if int(shown) < platform.cadence.min else "cadence_range"
+    return say.phrase(key, posts=shown, **limits)
 
 
 def _count(posts: float) -> str:

@@ -350,6 +350,12 @@ def _check(
     for missing in sorted(required_ui - set(content.ui)):
         raise ContentError("ui.yaml", f"ui.{missing}", "missing text")
 
+    if questions[0].ask_if is not None:
+        raise ContentError(
+            "questions.yaml",
+            f"questions.{questions[0].id}.ask_if",
+            "the first question is always asked",
+        )
     position = {q.id: index for index, q in enumerate(questions)}
     for question in questions:
         key = f"questions.{question.id}"

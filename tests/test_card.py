@@ -107,3 +107,18 @@ def test_actions_follow_the_answers(coach: Coach) -> None:
     assert {s.week for s in careful.next_30_days} == {1, 2, 3, 4}
     assert len(careless.next_30_days) > len(careful.next_30_days)
     assert all("{" not in step.text for step in careless.next_30_days)
+
+
+def test_cadence_wording_matches_the_number_shown(coach: Coach) -> None:
+    phrases = coach.content.card.phrases
+    for hours in ("under_1", "h1_3", "h3_6", "h6_10", "over_10"):
+        card = _card(coach, {**CAREFUL_BAKERY, "hours": hours})
+        for plan in card.platforms:
+            cadence = coach.content.platform(plan.platform_id).cadence  # type: ignore[union-attr]
+            limits = {"min": f"{cadence.min:g}", "max": f"{cadence.max:g}"}
+            if plan.posts_per_week < 0.75:
+                assert plan.cadence == phrases["cadence_every_other_week"].en.format(**limits)
+                continue
+            shown = max(1, round(plan.posts_per_week))
+            key = "cadence_below" if shown < cadence.min else "cadence_range"
+            assert plan.cadence == phrases[key].en.format(posts=shown, **limits)
