@@ -142,10 +142,6 @@ class InterviewMachine:
                 kept[question.id] = answers[question.id]
         return kept
 
-    def asked_path(self, answers: Answers) -> list[str]:
-        """Return, in order, the questions that apply given the answers."""
-        return [q.id for q in self.questions if holds(q.ask_if, answers)]
-
     def progress(self, interview: Interview) -> tuple[int, int]:
         """Return (k, n): the current question's place and the expected number of questions."""
         position = next(i for i, q in enumerate(self.questions) if q.id == interview.state)

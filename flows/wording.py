@@ -31,16 +31,9 @@ def answer_phrase(content: Content, question: Question, answers: Answers, lang: 
     if question.kind == "text":
         return str(value)
     options = {o.id: o for o in content.all_options_of(question)}
-    if question.options_from is not None:
-        options = {o.id: o for o in content.question(question.options_from).options}
     return join_phrases(
         (option_phrase(options[i], lang) for i in chosen(value) if i in options), lang
     )
-
-
-def placeholder_names(content: Content) -> set[str]:
-    """Return the placeholders templates may use: one per question."""
-    return {question.id for question in content.questions}
 
 
 def fill(template: str, content: Content, answers: Answers, lang: Lang, **extra: object) -> str:

@@ -20,7 +20,7 @@ ITALIAN_SESSION = [
     "1,2",
     "3",
     "1",  # promotion only: mistake 1
-    "3",
+    "1",  # sales from the first month: mistake 2
     "1",
     "3",
     "1",  # identical content everywhere: mistake 5
@@ -69,7 +69,8 @@ def test_italian_session_reaches_the_card() -> None:
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "Nessun TELEGRAM_BOT_TOKEN" in out
-    assert out.count("⚠️ Errore comune n.") == 2
+    assert out.count("⚠️ Errore comune n.") == 3
+    assert "Errore comune n. 2" in out and "Errore comune n. 5" in out
     first = out.index("⚠️ Errore comune n. 1")
     # Mistake 1 is explained right after the answer about social use, before the next question.
     assert (
@@ -94,6 +95,30 @@ def test_english_session_with_a_change_of_mind() -> None:
     assert "Industrial <sensors> & valves" in card
     assert "3. **" not in card, "the mistake corrected with /back is not on the card"
     assert "4. **" in card and "6. **" in card
+
+
+def test_careful_answers_get_no_warning() -> None:
+    careful = [
+        "4",
+        "Borse in pelle fatte a mano",
+        "5",
+        "3",
+        "2",
+        "1,6",
+        "1",
+        "1,2",
+        "3",
+        "3",
+        "3",
+        "1",
+        "3",
+        "2",
+        "1",
+    ]
+    result = run(careful, "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    assert "⚠️" not in result.stdout.split("# Your social media strategy")[0]
+    assert "No common mistakes" in result.stdout or "none of the six" in result.stdout.lower()
 
 
 def test_console_survives_bad_input_and_commands() -> None:
