@@ -62,6 +62,50 @@ def _forget_everything(event: EventData) -> None:
     model.mistakes_shown.clear()
 
 
+def _candidates(guards: list[QuestionApplies]) -> list[QuestionApplies]:
+    """Guards to try in order, up to the first question that is always asked."""
+    kept = []
+    for guard in guards:
+        kept.append(guard)
+        if guard.question.ask_if is None:
+            break
+    return kept
+
+
+def interview_transitions(questions: list[Question]) -> list[dict[str, Any]]:
+    """Derive the answer, skip and back transitions from the questions' conditions."""
+    guards = [QuestionApplies(question) for question in questions]
+    ids = [question.id for question in questions]
+    transitions: list[dict[str, Any]] = []
+    # Transitions of one trigger are tried in the order they were added: the first later
+    # question whose guard holds is the next one; the card catches the rest.
+    for index, source in enumerate(ids):
+        later = _candidates(guards[index + 1 :])
+        for trigger in (ANSWER, SKIP):
+            for guard in later:
+                transitions.append(
+                    {
+                        "trigger": trigger,
+                        "source": source,
+                        "dest": guard.question.id,
+                        "conditions": [guard],
+                    }
+                )
+            if not later or later[-1].question.ask_if is not None:
+                transitions.append({"trigger": trigger, "source": source, "dest": CARD})
+    for index, source in enumerate([*ids, CARD]):
+        for guard in _candidates(list(reversed(guards[:index]))):
+            transitions.append(
+                {
+                    "trigger": BACK,
+                    "source": source,
+                    "dest": guard.question.id,
+                    "conditions": [guard],
+                }
+            )
+    return transitions
+
+
 class InterviewMachine:
     """The one machine of the interview, built once from content and shared by every model."""
 
@@ -78,19 +122,9 @@ class InterviewMachine:
             auto_transitions=False,
             prepare_event=self._record_answer,
         )
-        guards = [QuestionApplies(question) for question in self.questions]
-        # Transitions of one trigger are tried in the order they were added, so the first
-        # later question whose guard holds is the next one; the card catches the rest.
-        for index, source in enumerate(ids):
-            for trigger in (ANSWER, SKIP):
-                for guard in guards[index + 1 :]:
-                    self._machine.add_transition(
-                        trigger, source, guard.question.id, conditions=[guard]
-                    )
-                self._machine.add_transition(trigger, source, CARD)
-        for index, source in enumerate([*ids, CARD]):
-            for guard in reversed(guards[:index]):
-                self._machine.add_transition(BACK, source, guard.question.id, conditions=[guard])
+        self.transitions = interview_transitions(self.questions)
+        for transition in self.transitions:
+            self._machine.add_transition(**transition)
         self._machine.add_transition(RESTART, "*", self.first, before=_forget_everything)
 
     def _record_answer(self, event: EventData) -> None:
