@@ -17,6 +17,8 @@ TWO_NETWORKS_FROM_HOURS = 3.0
 SECONDARY_FROM_HOURS = 8.0
 MIN_FIT_FOR_ANOTHER_NETWORK = 4
 """A second or third network must earn its place: customers there, or two signs of fit."""
+EVERY_OTHER_WEEK_BELOW = 0.75
+"""Fewer posts a week than this read as one post every two weeks."""
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,19 @@ class Step:
 
 
 @dataclass(frozen=True)
+class CalendarTexts:
+    """Words for the calendar of the next four weeks, already in the user's language."""
+
+    name: str
+    review: str
+    todo: str
+    formats: dict[str, str]
+    """A line naming the formats to use, by platform id."""
+    tips: dict[int, str]
+    """A line with the week's actions, by week number."""
+
+
+@dataclass(frozen=True)
 class StrategyCard:
     """Everything the card shows, already worded in the user's language."""
 
@@ -79,6 +94,7 @@ class StrategyCard:
     no_mistakes: str
     next_30_days: list[Step]
     skipped: str | None
+    calendar: CalendarTexts
 
 
 @dataclass(frozen=True)
@@ -121,6 +137,11 @@ def build_card(content: Content, answers: Answers, lang: Lang) -> StrategyCard:
     networks = join_phrases((plan.name for plan in plans), lang)
     mix = card.mix["launch" if goal == "launch" else "default"]
     total_posts = sum(plan.posts_per_week for plan in plans)
+    steps = [
+        Step(action.week, say(action.text, platforms=networks))
+        for action in sorted(card.actions, key=lambda a: a.week)
+        if holds(action.when, answers)
+    ]
     return StrategyCard(
         lang=lang,
         titles={key: text(lang) for key, text in card.titles.items()},
@@ -141,12 +162,9 @@ def build_card(content: Content, answers: Answers, lang: Lang) -> StrategyCard:
             if holds(mistake.when, answers)
         ],
         no_mistakes=say.phrase("mistakes_none"),
-        next_30_days=[
-            Step(action.week, say(action.text, platforms=networks))
-            for action in sorted(card.actions, key=lambda a: a.week)
-            if holds(action.when, answers)
-        ],
+        next_30_days=steps,
         skipped=_skipped_note(say),
+        calendar=_calendar_texts(say, plans, steps),
     )
 
 
@@ -226,7 +244,7 @@ def _formats(say: _Writer, platform: Platform) -> list[str]:
 
 def _cadence(say: _Writer, platform: Platform, posts: float) -> str:
     limits = {"min": f"{platform.cadence.min:g}", "max": f"{platform.cadence.max:g}"}
-    if posts < 0.75:
+    if posts < EVERY_OTHER_WEEK_BELOW:
         return say.phrase("cadence_every_other_week", **limits)
     shown = _count(posts)
     key = "cadence_below" if int(shown) < platform.cadence.min else "cadence_range"
@@ -264,6 +282,32 @@ def _budget_lines(say: _Writer) -> list[str]:
         for share, percent in shares
         if percent
     ]
+
+
+def _calendar_texts(say: _Writer, plans: list[PlatformPlan], steps: list[Step]) -> CalendarTexts:
+    no_formats = [say.phrase("formats_none")]
+    formats = {
+        plan.platform_id: (
+            no_formats[0]
+            if plan.formats == no_formats
+            else say.phrase("calendar_formats", platform=plan.name, formats=", ".join(plan.formats))
+        )
+        for plan in plans
+    }
+    weeks = sorted({step.week for step in steps})
+    tips = {
+        week: say.phrase(
+            "calendar_tip", tip=" ".join(step.text for step in steps if step.week == week)
+        )
+        for week in weeks
+    }
+    return CalendarTexts(
+        name=say.phrase("calendar_name"),
+        review=say.phrase("calendar_review"),
+        todo=say.phrase("calendar_todo", week=1),
+        formats=formats,
+        tips=tips,
+    )
 
 
 def _skipped_note(say: _Writer) -> str | None:

@@ -69,6 +69,11 @@ CARD_PHRASES = frozenset(
         "review",
         "mistakes_none",
         "skipped",
+        "calendar_name",
+        "calendar_formats",
+        "calendar_tip",
+        "calendar_review",
+        "calendar_todo",
     }
 )
 
@@ -87,6 +92,8 @@ CARD_PLACEHOLDERS = frozenset(
         "platform",
         "platforms",
         "questions",
+        "formats",
+        "tip",
     }
 )
 
@@ -112,3 +119,35 @@ FRONT_END_UI = frozenset(
         "required_hint",
     }
 )
+
+COMMANDS = ("start", "help", "plan", "back", "skip", "restart", "cancel", "card", "lang", "privacy")
+
+TELEGRAM_UI = frozenset(
+    {
+        "tg_help",
+        "tg_privacy",
+        "tg_for_user",
+        "tg_hint_multi",
+        "tg_hint_text",
+        "tg_hint_text_skip",
+        "tg_welcome_back",
+        "tg_cancelled",
+        "tg_nothing_to_cancel",
+        "tg_no_card",
+        "tg_no_interview",
+        "tg_stale_button",
+        "tg_foreign_button",
+        "tg_media",
+        "tg_error",
+        "tg_choose_lang",
+        "tg_button_done",
+        "tg_button_back",
+        "tg_button_skip",
+        "tg_skipped",
+        "tg_card_caption",
+        "tg_calendar_caption",
+        "tg_calendar_filename",
+        "tg_description",
+        "tg_short_description",
+    }
+) | frozenset(f"cmd_{command}" for command in COMMANDS)

@@ -33,8 +33,12 @@ def test_wheel_ships_content_and_the_coach_runs_from_it(tmp_path: Path) -> None:
     assert build.returncode == 0, build.stderr
     wheel = next(tmp_path.glob("smm_coach-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    shipped = {Path(f).name for f in (ROOT / "content").glob("*.yaml")}
-    assert {Path(n).name for n in names if n.startswith("flows/content/")} == shipped
+    content = ROOT / "content"
+    shipped = {f.relative_to(content).as_posix() for f in content.rglob("*") if f.is_file()}
+    assert {
+        n.removeprefix("flows/content/") for n in names if n.startswith("flows/content/")
+    } == shipped
+    assert "fonts/DejaVuSans.ttf" in shipped
     assert "bot/__main__.py" in names
 
     target = tmp_path / "site"
