@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from bot.app import run
+from bot.config import SettingsError, load_settings, read_dotenv
 from bot.console import run_console
 from flows.coach import Coach, load_checked_content
 from flows.content import ContentError
@@ -27,12 +30,35 @@ def _lines_from_stdin() -> Iterator[str]:
         yield from sys.stdin
 
 
+def _dotenv_token() -> str:
+    return read_dotenv(Path(".env")).get("TELEGRAM_BOT_TOKEN", "").strip()
+
+
 def _default_lang() -> Lang:
     for variable in ("COACH_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
         lang = parse_lang(os.environ.get(variable))
         if lang is not None:
             return lang
     return DEFAULT_LANG
+
+
+def _run_telegram(coach: Coach) -> int:
+    """Run the Telegram bot until stopped."""
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"Settings error: {error}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level)
+    run(settings, coach)
+    return 0
+
+
+def configure_logging(level: str) -> None:
+    """Log to standard error; HTTP client logs stay quiet because their URLs hold the token."""
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -55,13 +81,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"Content error: {error}", file=sys.stderr)
         return 2
     lang: Lang = parse_lang(args.lang) or _default_lang()
-    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip() or _dotenv_token()
     if not args.console and not token:
         print(coach.content.text("console_no_token")(lang))
         args.console = True
     if not args.console:
-        print("Telegram mode is not available in this build; run with --console.", file=sys.stderr)
-        return 2
+        return _run_telegram(coach)
     return run_console(coach, lang, _lines_from_stdin(), print, echo=not sys.stdin.isatty())
 
 

@@ -18,6 +18,10 @@ Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=32)]
 """Stable ids: short enough for Telegram's 64-byte callback data."""
 
 
+MAX_IDS_IN_BUTTON = 54
+"""Telegram's 64-byte callback data holds an action, an interview id and these two ids."""
+
+
 class Option(StrictModel):
     """One choice of a question."""
 

@@ -1,0 +1,127 @@
+"""The Telegram application, wired in one place for `python -m bot` and the tests alike."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand, Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    BaseRateLimiter,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot.config import Settings
+from bot.handlers import Handlers
+from bot.services import Services
+from bot.sessions import MemorySessionStore, SessionStore
+from bot.views import Views
+from flows.coach import Coach
+from flows.i18n import LANGS
+from flows.requirements import COMMANDS
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "telegram"
+
+
+def default_rate_limiter() -> AIORateLimiter:
+    """Telegram's limits (30 messages a second, 20 a minute per group), retrying flood waits."""
+    return AIORateLimiter(max_retries=3)
+
+
+def build_application(
+    settings: Settings,
+    coach: Coach,
+    store: SessionStore | None = None,
+    rate_limiter: BaseRateLimiter[Any] | None = None,
+) -> Application:  # type: ignore[type-arg]
+    """Build the application: Bot API endpoint, rate limiter, handlers, start-up texts."""
+    services = Services(coach, store or MemorySessionStore(), Views(coach.content))
+    handlers = Handlers(services)
+
+    async def publish_commands_and_description(application: Application) -> None:  # type: ignore[type-arg]
+        await set_commands_and_descriptions(application, coach)
+
+    application = (
+        Application.builder()
+        .token(settings.telegram_bot_token)
+        .base_url(settings.telegram_api_url)
+        .base_file_url(settings.file_url)
+        .rate_limiter(rate_limiter or default_rate_limiter())
+        .post_init(publish_commands_and_description)
+        .build()
+    )
+    commands = {
+        "start": handlers.start,
+        "help": handlers.help,
+        "plan": handlers.plan,
+        "back": handlers.back,
+        "skip": handlers.skip,
+        "restart": handlers.restart,
+        "cancel": handlers.cancel,
+        "card": handlers.card,
+        "lang": handlers.lang,
+        "privacy": handlers.privacy,
+    }
+    for name, callback in commands.items():
+        application.add_handler(CommandHandler(name, callback))
+    application.add_handler(MessageHandler(filters.COMMAND, handlers.unknown_command))
+    application.add_handler(CallbackQueryHandler(handlers.tap))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.text))
+    application.add_handler(
+        MessageHandler(
+            filters.Sticker.ALL
+            | filters.PHOTO
+            | filters.VOICE
+            | filters.AUDIO
+            | filters.VIDEO
+            | filters.VIDEO_NOTE
+            | filters.Document.ALL
+            | filters.LOCATION
+            | filters.CONTACT,
+            handlers.media,
+        )
+    )
+    application.add_error_handler(handlers.on_error)
+    return application
+
+
+async def set_commands_and_descriptions(application: Application, coach: Coach) -> None:  # type: ignore[type-arg]
+    """Publish the command menu and the bot's descriptions in Italian and English."""
+    bot = application.bot
+    text = coach.content.text
+    for lang in (*LANGS, None):
+        shown = lang or "en"
+        commands = [BotCommand(name, text(f"cmd_{name}")(shown)) for name in COMMANDS]
+        await bot.set_my_commands(commands, language_code=lang)
+        await bot.set_my_description(text("tg_description")(shown), language_code=lang)
+        await bot.set_my_short_description(text("tg_short_description")(shown), language_code=lang)
+
+
+def webhook_options(settings: Settings) -> dict[str, Any]:
+    """Where and how the webhook listens; only requests with the secret token are accepted."""
+    return {
+        "listen": "0.0.0.0",  # Telegram's servers must reach the webhook
+        "port": settings.port,
+        "url_path": WEBHOOK_PATH,
+        "webhook_url": settings.webhook_url,
+        "secret_token": settings.webhook_secret,
+        "allowed_updates": Update.ALL_TYPES,
+    }
+
+
+def run(settings: Settings, coach: Coach) -> None:
+    """Run until stopped: webhook when WEBHOOK_URL is set, long polling otherwise."""
+    application = build_application(settings, coach)
+    if settings.webhook_url:
+        log.info("webhook mode on port %s", settings.port)
+        application.run_webhook(**webhook_options(settings))
+    else:
+        log.info("long polling mode")
+        application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -1,0 +1,336 @@
+"""Thin handlers: turn each update into a coach event and show what comes back."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from html import escape
+
+from telegram import CallbackQuery, Update
+from telegram.constants import ChatType
+from telegram.ext import ContextTypes
+
+from bot.keyboards import ANSWER, BACK, DONE, LANG, SKIP, TOGGLE, Tap, language_keyboard
+from bot.services import Services
+from bot.sessions import Session
+from bot.turn import Turn, language_of
+from flows.card import build_card
+from flows.coach import Output, QuestionView
+from flows.i18n import parse_lang
+from flows.machine import Interview
+
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+
+
+class Handlers:
+    """Every handler of the coach, sharing the services they need."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    async def open_turn(self, update: Update, context: Context) -> Turn | None:
+        """Load (or create) the session of the user who sent this update."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None or user.is_bot:
+            return None
+        session = await self.services.store.load(chat.id, user.id)
+        if session is None:
+            session = Session(chat.id, user.id, language_of(user))
+        message = update.effective_message
+        in_group = chat.type in (ChatType.GROUP, ChatType.SUPERGROUP)
+        reply_to = (
+            message.message_id if in_group and message and not update.callback_query else None
+        )
+        return Turn(
+            self.services, context.bot, chat.id, chat.type, user, session, reply_to=reply_to
+        )
+
+    # Commands
+
+    async def start(self, update: Update, context: Context) -> None:
+        """Greet, then resume the interview under way or start one."""
+        turn = await self.open_turn(update, context)
+        if turn is None:
+            return
+        interview = turn.resume_interview()
+        if interview is not None and turn.session.active:
+            greeting = turn.ui("tg_welcome_back")
+        else:
+            interview = turn.begin_interview()
+            greeting = f"{turn.ui('welcome')}"
+        await self._ask(turn, [greeting])
+
+    async def plan(self, update: Update, context: Context) -> None:
+        """Start a new interview."""
+        turn = await self.open_turn(update, context)
+        if turn is not None:
+            turn.begin_interview()
+            await self._ask(turn, [])
+
+    async def restart(self, update: Update, context: Context) -> None:
+        """Start again from the first question."""
+        turn = await self.open_turn(update, context)
+        if turn is not None:
+            turn.begin_interview()
+            await self._ask(turn, [turn.ui("restarted")])
+
+    async def back(self, update: Update, context: Context) -> None:
+        """Go back to the previous question."""
+        await self._with_interview(update, context, self.services.coach.back)
+
+    async def skip(self, update: Update, context: Context) -> None:
+        """Skip the current question."""
+        await self._with_interview(update, context, self.services.coach.skip)
+
+    async def cancel(self, update: Update, context: Context) -> None:
+        """Drop the interview under way (the latest card stays)."""
+        turn = await self.open_turn(update, context)
+        if turn is None:
+            return
+        if not turn.session.active:
+            await turn.send(turn.ui("tg_nothing_to_cancel"))
+            return
+        turn.session.start_over()
+        await turn.finish()
+        await turn.send(turn.ui("tg_cancelled"))
+
+    async def card(self, update: Update, context: Context) -> None:
+        """Show the latest card again."""
+        turn = await self.open_turn(update, context)
+        if turn is None:
+            return
+        session = turn.session
+        if session.card_answers is None:
+            await turn.send(turn.ui("tg_no_card"))
+            return
+        card = build_card(
+            self.services.coach.content, session.card_answers, session.card_lang or turn.lang
+        )
+        await turn.send_card(card)
+
+    async def lang(self, update: Update, context: Context) -> None:
+        """Switch language: /lang it, /lang en, or buttons to choose."""
+        turn = await self.open_turn(update, context)
+        if turn is None:
+            return
+        lang = parse_lang(context.args[0]) if context.args else None
+        if lang is None:
+            await turn.send(turn.ui("tg_choose_lang"), language_keyboard())
+            return
+        await self._switch_language(turn, lang)
+
+    async def help(self, update: Update, context: Context) -> None:
+        """Explain how to answer and list the commands."""
+        turn = await self.open_turn(update, context)
+        if turn is not None:
+            await turn.send(turn.ui("tg_help"))
+
+    async def privacy(self, update: Update, context: Context) -> None:
+        """Say what is stored and why."""
+        turn = await self.open_turn(update, context)
+        if turn is not None:
+            await turn.send(turn.ui("tg_privacy"))
+
+    async def unknown_command(self, update: Update, context: Context) -> None:
+        """Point to /help."""
+        turn = await self.open_turn(update, context)
+        if turn is not None:
+            await turn.send(turn.ui("unknown_command"))
+
+    # Answers
+
+    async def text(self, update: Update, context: Context) -> None:
+        """Take a typed answer: free text, or an option's number or name."""
+        message = update.effective_message
+        turn = await self.open_turn(update, context)
+        if turn is None or message is None or message.text is None:
+            return
+        if turn.in_group and not self._replies_to_own_question(turn, message.reply_to_message):
+            return  # in a group, only a reply to one's own question is an answer
+        if turn.resume_interview() is None or not turn.session.active:
+            await turn.send(turn.ui("tg_no_interview"))
+            return
+        interview = turn.interview
+        assert interview is not None
+        await turn.show(self.services.coach.answer_typed(interview, message.text))
+        await turn.finish()
+
+    async def media(self, update: Update, context: Context) -> None:
+        """Re-ask kindly when a sticker, photo or voice note arrives instead of an answer."""
+        turn = await self.open_turn(update, context)
+        if turn is None:
+            return
+        interview = turn.resume_interview()
+        if interview is None or not turn.session.active:
+            await turn.send(turn.ui("tg_no_interview"))
+            return
+        question = self.services.coach.current(interview)[-1]
+        assert isinstance(question, QuestionView)
+        message = await turn.send(
+            turn.question_html(question, [turn.ui("tg_media")]), turn.question_markup(question)
+        )
+        turn.session.question_message_id = message.message_id
+        await turn.finish()
+
+    async def tap(self, update: Update, context: Context) -> None:
+        """Handle a button: answer, toggle, done, back, skip or language."""
+        query = update.callback_query
+        turn = await self.open_turn(update, context)
+        tap = Tap.unpack(query.data if query else None)
+        if query is None or turn is None or tap is None:
+            if query is not None:
+                await query.answer()
+            return
+        if tap.action == LANG:
+            await query.answer()
+            await self._switch_language(turn, parse_lang(tap.option_id) or turn.lang)
+            return
+        interview = turn.resume_interview()
+        problem = self._stale(turn, tap, query)
+        if problem is not None or interview is None:
+            await query.answer(
+                self.services.coach.content.text(problem or "tg_foreign_button")(turn.lang)
+            )
+            return
+        coach = self.services.coach
+        question = coach.content.question(interview.state)
+        message_id = query.message.message_id if query.message else None
+        if tap.action == TOGGLE:
+            await query.answer()
+            await self._toggle(turn, tap.option_id, message_id)
+            return
+        await query.answer()
+        if tap.action == ANSWER:
+            outputs = coach.answer_options(interview, [tap.option_id])
+        elif tap.action == DONE:
+            outputs = coach.answer_options(interview, list(turn.session.pending))
+        elif tap.action == SKIP:
+            outputs = coach.skip(interview)
+        elif tap.action == BACK:
+            outputs = coach.back(interview)
+        else:
+            return
+        answered = None
+        if tap.action in (ANSWER, DONE, SKIP) and interview.state != question.id:
+            answered = turn.services.views.answered(
+                question.prompt(turn.lang), self._answer_label(turn, question.id)
+            )
+        await turn.show(outputs, edit_message_id=message_id, answered=answered)
+        await turn.finish()
+
+    async def on_error(self, update: object, context: Context) -> None:
+        """Log the failure with its context (never the token) and tell the user."""
+        chat = update.effective_chat if isinstance(update, Update) else None
+        user = update.effective_user if isinstance(update, Update) else None
+        update_id = update.update_id if isinstance(update, Update) else None
+        error = context.error
+        log.error(
+            "update %s in chat %s failed: %s",
+            update_id,
+            chat.id if chat else None,
+            type(error).__name__,
+            exc_info=error,
+        )
+        if chat is None:
+            return
+        text = escape(self.services.coach.content.text("tg_error")(language_of(user)))
+        try:
+            await context.bot.send_message(chat.id, text)
+        except Exception:  # the chat may be unreachable; the log line above is what matters
+            log.warning("could not tell chat %s about the failure", chat.id)
+
+    # Helpers
+
+    def _stale(self, turn: Turn, tap: Tap, query: CallbackQuery) -> str | None:
+        session = turn.session
+        if tap.interview_id != session.interview_id or not session.active:
+            return "tg_foreign_button"
+        message = query.message
+        if tap.question_id != session.state or (
+            session.question_message_id is not None
+            and message is not None
+            and message.message_id != session.question_message_id
+        ):
+            return "tg_stale_button"
+        return None
+
+    async def _toggle(self, turn: Turn, option_id: str, message_id: int | None) -> None:
+        interview = turn.interview
+        assert interview is not None
+        question = self.services.coach.current(interview)[-1]
+        assert isinstance(question, QuestionView)
+        turn.question_markup(question)  # makes sure pending belongs to this question
+        pending = turn.session.pending
+        if option_id in pending:
+            pending.remove(option_id)
+        elif option_id in question.exclusive:
+            pending[:] = [option_id]
+        else:
+            pending[:] = [o for o in pending if o not in question.exclusive] + [option_id]
+        pending.sort(key=[c.id for c in question.choices].index)
+        await turn.save()
+        if message_id is not None:
+            await turn.bot.edit_message_reply_markup(
+                turn.chat_id, message_id, reply_markup=turn.inline_markup(question)
+            )
+        await turn.finish()
+
+    def _answer_label(self, turn: Turn, question_id: str) -> str:
+        interview = turn.interview
+        assert interview is not None
+        value = interview.answers.get(question_id)
+        if value is None:
+            return self.services.coach.content.text("tg_skipped")(turn.lang)
+        question = self.services.coach.content.question(question_id)
+        if question.kind == "text":
+            return str(value)
+        labels = {
+            o.id: o.label(turn.lang) for o in self.services.coach.content.all_options_of(question)
+        }
+        chosen = [value] if isinstance(value, str) else value
+        return ", ".join(labels.get(option, option) for option in chosen)
+
+    def _replies_to_own_question(self, turn: Turn, replied: object) -> bool:
+        message_id = getattr(replied, "message_id", None)
+        return message_id is not None and message_id == turn.session.question_message_id
+
+    async def _ask(self, turn: Turn, prefix: list[str]) -> None:
+        interview = turn.interview
+        assert interview is not None
+        question = self.services.coach.current(interview)[-1]
+        assert isinstance(question, QuestionView)
+        await turn.save()
+        message = await turn.send(
+            turn.question_html(question, prefix), turn.question_markup(question)
+        )
+        turn.session.question_message_id = message.message_id
+        await turn.finish()
+
+    async def _with_interview(
+        self, update: Update, context: Context, event: Callable[[Interview], list[Output]]
+    ) -> None:
+        turn = await self.open_turn(update, context)
+        if turn is None:
+            return
+        interview = turn.resume_interview()
+        if interview is None or (not turn.session.active and interview.state != "card"):
+            await turn.send(turn.ui("tg_no_interview"))
+            return
+        await turn.show(event(interview))
+        await turn.finish()
+
+    async def _switch_language(self, turn: Turn, lang: str) -> None:
+        turn.session.lang = parse_lang(lang) or turn.lang
+        interview = turn.resume_interview()
+        note = turn.ui("lang_switched")
+        if interview is not None and turn.session.active:
+            interview.lang = turn.session.lang
+            await self._ask(turn, [note])
+        else:
+            await turn.save()
+            await turn.send(note)
+
+
+Handler = Callable[[Update, Context], Awaitable[None]]

@@ -1,0 +1,80 @@
+"""Inline keyboards and the compact callback data their buttons carry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from flows.coach import QuestionView
+
+ANSWER, TOGGLE, DONE, BACK, SKIP, LANG = "a", "t", "d", "b", "s", "l"
+MAX_CALLBACK_BYTES = 64
+
+
+@dataclass(frozen=True)
+class Tap:
+    """What a button says when tapped: the action, the interview, the question, the option."""
+
+    action: str
+    interview_id: str = ""
+    question_id: str = ""
+    option_id: str = ""
+
+    def pack(self) -> str:
+        """Encode as callback data (stable ids only, never labels)."""
+        data = ":".join((self.action, self.interview_id, self.question_id, self.option_id))
+        if len(data.encode()) > MAX_CALLBACK_BYTES:
+            raise ValueError(f"callback data over {MAX_CALLBACK_BYTES} bytes: {data!r}")
+        return data
+
+    @classmethod
+    def unpack(cls, data: str | None) -> Tap | None:
+        """Decode callback data; None when it is not ours."""
+        parts = (data or "").split(":")
+        if len(parts) != 4 or parts[0] not in {ANSWER, TOGGLE, DONE, BACK, SKIP, LANG}:
+            return None
+        return cls(*parts)
+
+
+def question_keyboard(
+    question: QuestionView, interview_id: str, pending: list[str], labels: dict[str, str]
+) -> InlineKeyboardMarkup | None:
+    """Buttons for a choice question: one tap for single choice, toggles and Done for multi."""
+    rows: list[list[InlineKeyboardButton]] = []
+    if question.kind == "single":
+        for choice in question.choices:
+            mark = "• " if choice.id in question.current else ""
+            tap = Tap(ANSWER, interview_id, question.id, choice.id)
+            rows.append([InlineKeyboardButton(mark + choice.label, callback_data=tap.pack())])
+    elif question.kind == "multi":
+        for choice in question.choices:
+            mark = "✅ " if choice.id in pending else ""
+            tap = Tap(TOGGLE, interview_id, question.id, choice.id)
+            rows.append([InlineKeyboardButton(mark + choice.label, callback_data=tap.pack())])
+        done = Tap(DONE, interview_id, question.id)
+        rows.append([InlineKeyboardButton(labels["done"], callback_data=done.pack())])
+    else:
+        return None
+    navigation = []
+    if question.step > 1:
+        back = Tap(BACK, interview_id, question.id)
+        navigation.append(InlineKeyboardButton(labels["back"], callback_data=back.pack()))
+    if not question.required:
+        skip = Tap(SKIP, interview_id, question.id)
+        navigation.append(InlineKeyboardButton(labels["skip"], callback_data=skip.pack()))
+    if navigation:
+        rows.append(navigation)
+    return InlineKeyboardMarkup(rows)
+
+
+def language_keyboard() -> InlineKeyboardMarkup:
+    """Two buttons to pick the language."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton("🇮🇹 Italiano", callback_data=Tap(LANG, option_id="it").pack()),
+                InlineKeyboardButton("🇬🇧 English", callback_data=Tap(LANG, option_id="en").pack()),
+            ]
+        ]
+    )

@@ -1,0 +1,226 @@
+"""One update's work on one user's interview: load it, change it, store it, show the result."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+
+from telegram import (
+    Bot,
+    ForceReply,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    ReplyParameters,
+    User,
+)
+from telegram.constants import ChatAction, ChatType, ParseMode
+from telegram.error import BadRequest
+
+from bot.keyboards import question_keyboard
+from bot.services import Services
+from bot.sessions import Session
+from flows.card import StrategyCard
+from flows.coach import CardView, MistakeView, Notice, Output, QuestionView
+from flows.i18n import Lang, parse_lang
+from flows.machine import Interview
+from flows.render_calendar import render_calendar_ics
+from flows.render_image import render_card_png
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Turn:
+    """A user's session and live interview for the length of one update."""
+
+    services: Services
+    bot: Bot
+    chat_id: int
+    chat_type: str
+    user: User
+    session: Session
+    interview: Interview | None = None
+    reply_to: int | None = None
+    sent: list[Message] = field(default_factory=list)
+
+    @property
+    def lang(self) -> Lang:
+        """Return the user's language."""
+        return self.session.lang
+
+    @property
+    def in_group(self) -> bool:
+        """Return True in groups, where several users share the chat."""
+        return self.chat_type in (ChatType.GROUP, ChatType.SUPERGROUP)
+
+    def ui(self, key: str, **values: object) -> str:
+        """Return an escaped UI string in the user's language."""
+        return self.services.views.ui(key, self.lang, **values)
+
+    def begin_interview(self) -> Interview:
+        """Start a new interview, forgetting any unfinished one."""
+        self._release()
+        self.session.start_over()
+        self.interview = self.services.coach.new_interview(self.lang)
+        return self.interview
+
+    def resume_interview(self) -> Interview | None:
+        """Return the interview under way, rebuilt from the session, if any."""
+        if self.interview is None and self.session.state is not None:
+            self.interview = self.services.coach.resume(
+                self.lang, self.session.state, self.session.answers, self.session.mistakes_shown
+            )
+        return self.interview
+
+    async def save(self) -> None:
+        """Copy the interview's facts into the session and store it."""
+        if self.interview is not None:
+            self.session.state = self.interview.state
+            self.session.answers = dict(self.interview.answers)
+            self.session.mistakes_shown = list(self.interview.mistakes_shown)
+            self.session.lang = self.interview.lang
+        await self.services.store.save(self.session)
+
+    async def finish(self) -> None:
+        """Store the session and detach the interview from the shared machine."""
+        await self.save()
+        self._release()
+
+    def _release(self) -> None:
+        if self.interview is not None:
+            self.services.coach.release(self.interview)
+            self.interview = None
+
+    # Sending
+
+    async def send(
+        self, html: str, markup: InlineKeyboardMarkup | ForceReply | None = None
+    ) -> Message:
+        """Send one HTML message to the chat."""
+        reply = (
+            ReplyParameters(self.reply_to, allow_sending_without_reply=True)
+            if self.reply_to
+            else None
+        )
+        message = await self.bot.send_message(
+            self.chat_id,
+            html,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            reply_parameters=reply,
+            link_preview_options=None,
+        )
+        self.sent.append(message)
+        return message
+
+    async def edit(
+        self, message_id: int, html: str, markup: InlineKeyboardMarkup | None = None
+    ) -> None:
+        """Edit a message in place (an unchanged message is not an error)."""
+        try:
+            await self.bot.edit_message_text(
+                html, self.chat_id, message_id, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+        except BadRequest as error:
+            if "not modified" not in error.message:
+                raise
+
+    def question_markup(self, question: QuestionView) -> InlineKeyboardMarkup | ForceReply | None:
+        """Buttons for a choice question; a forced reply for text in groups."""
+        if question.kind == "text":
+            if not self.in_group:
+                return None
+            return ForceReply(selective=True, input_field_placeholder=question.prompt[:64])
+        if question.kind == "multi" and self.session.pending_for != question.id:
+            self.session.pending = list(question.current)
+            self.session.pending_for = question.id
+        labels = {
+            "done": self.services.coach.content.text("tg_button_done")(self.lang),
+            "back": self.services.coach.content.text("tg_button_back")(self.lang),
+            "skip": self.services.coach.content.text("tg_button_skip")(self.lang),
+        }
+        return question_keyboard(question, self.session.interview_id, self.session.pending, labels)
+
+    def question_html(self, question: QuestionView, prefix: list[str] | None = None) -> str:
+        """Render the question after any notices, addressed to the user in a group."""
+        name = self.user.first_name if self.in_group else None
+        body = self.services.views.question(question, self.lang, name)
+        return "\n\n".join([*(prefix or []), body])
+
+    async def show(
+        self, outputs: list[Output], edit_message_id: int | None = None, answered: str | None = None
+    ) -> None:
+        """Show the outputs: in place of the tapped question when possible, else as new messages."""
+        views = self.services.views
+        notices = [views.notice(o) for o in outputs if isinstance(o, Notice)]
+        mistakes = [o for o in outputs if isinstance(o, MistakeView)]
+        final = outputs[-1] if outputs else None
+        await self.save()  # the answer is stored before anything acknowledges it
+        # A forced reply (text in groups) cannot be added by an edit: it needs a new message.
+        editable = isinstance(final, QuestionView) and not (final.kind == "text" and self.in_group)
+        if (
+            edit_message_id is not None
+            and editable
+            and isinstance(final, QuestionView)
+            and not mistakes
+        ):
+            prefix = [answered] if answered else []
+            await self.edit(
+                edit_message_id,
+                self.question_html(final, prefix + notices),
+                self.inline_markup(final),
+            )
+            self.session.question_message_id = edit_message_id
+        else:
+            if edit_message_id is not None and answered:
+                await self.edit(edit_message_id, answered)
+            for mistake in mistakes:
+                await self.send(views.mistake(mistake, self.lang))
+            if isinstance(final, QuestionView):
+                message = await self.send(
+                    self.question_html(final, notices), self.question_markup(final)
+                )
+                self.session.question_message_id = message.message_id
+            elif isinstance(final, CardView):
+                for notice in notices:
+                    await self.send(notice)
+                await self.send_card(final.card, store=True)
+            elif notices:
+                await self.send("\n".join(notices))
+        await self.save()
+
+    def inline_markup(self, question: QuestionView) -> InlineKeyboardMarkup | None:
+        """Return the question's inline buttons (none for a text question)."""
+        markup = self.question_markup(question)
+        return markup if isinstance(markup, InlineKeyboardMarkup) else None
+
+    async def send_card(self, card: StrategyCard, store: bool = False) -> None:
+        """Send the card as HTML text, a PNG image and an .ics editorial calendar."""
+        if store and self.interview is not None:
+            self.session.card_answers = dict(self.interview.answers)
+            self.session.card_lang = self.lang
+            await self.save()
+        await self.bot.send_chat_action(self.chat_id, ChatAction.TYPING)
+        for html in self.services.views.card(card):
+            await self.send(html)
+        await self.bot.send_chat_action(self.chat_id, ChatAction.UPLOAD_PHOTO)
+        png = await asyncio.to_thread(render_card_png, card)  # ~0.3 s of CPU: off the event loop
+        await self.bot.send_photo(
+            self.chat_id, InputFile(png, filename="card.png"), caption=self.ui("tg_card_caption")
+        )
+        ics = await asyncio.to_thread(render_calendar_ics, card, dt.date.today())
+        await self.bot.send_document(
+            self.chat_id,
+            InputFile(
+                ics, filename=self.services.coach.content.text("tg_calendar_filename")(self.lang)
+            ),
+            caption=self.ui("tg_calendar_caption"),
+        )
+
+
+def language_of(user: User | None) -> Lang:
+    """Italian when Telegram says the user speaks Italian, English otherwise."""
+    return parse_lang(user.language_code if user else None) or "en"

@@ -1,0 +1,126 @@
+"""Running the real application against the fake Bot API, and a user who plays a persona."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from telegram.ext import AIORateLimiter, Application
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.sessions import SessionStore
+from flows.coach import Coach
+from flows.conditions import AnswerValue
+from flows.i18n import Lang
+from tests.fake_telegram import BotMessage, FakeChat, FakeTelegram, FakeUser
+from tests.personas import play
+
+PROGRESS = re.compile(r"(Domanda|Question) \d+ (di|of) \d+")
+
+
+def settings_for(tg: FakeTelegram, **overrides: str) -> Settings:
+    """Settings that point the bot at the fake server."""
+    values = {"telegram_bot_token": tg.token, "telegram_api_url": f"{tg.url}/bot", **overrides}
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+def roomy_rate_limiter() -> AIORateLimiter:
+    """The production limiter, with room for a test's burst (limits are checked on the calls)."""
+    return AIORateLimiter(overall_max_rate=1000, group_max_rate=1000, max_retries=3)
+
+
+@asynccontextmanager
+async def running_bot(
+    tg: FakeTelegram, coach: Coach, store: SessionStore | None = None
+) -> AsyncIterator[Application]:  # type: ignore[type-arg]
+    """Run the application with long polling against the fake server."""
+    application = build_application(settings_for(tg), coach, store, roomy_rate_limiter())
+    async with application:
+        assert application.post_init is not None
+        await application.post_init(application)
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_polling(poll_interval=0, timeout=1)
+        try:
+            yield application
+        finally:
+            await application.updater.stop()
+            await application.stop()
+
+
+def current_question(tg: FakeTelegram, chat_id: int, owner: str | None) -> BotMessage | None:
+    """The latest question the bot showed in the chat (to `owner`, in a group)."""
+    shown = [
+        m
+        for m in tg.messages(chat_id)
+        if m.from_bot and PROGRESS.search(m.text) and (owner is None or f"{owner}:" in m.text)
+    ]
+    return shown[-1] if shown else None
+
+
+def button(message: BotMessage, prefix: str, question_id: str, option_id: str = "") -> str:
+    """The callback data of the button for this action, question and option."""
+    for row in message.buttons:
+        for _, data in row:
+            if data is None:
+                continue
+            action, _, question, option = data.split(":")
+            if action == prefix and question == question_id and option == option_id:
+                return data
+    raise AssertionError(f"no {prefix}:{question_id}:{option_id} button in {message.buttons}")
+
+
+async def play_in_telegram(
+    tg: FakeTelegram,
+    coach: Coach,
+    user: FakeUser,
+    answers: dict[str, AnswerValue],
+    *,
+    lang: Lang,
+    chat: FakeChat | None = None,
+) -> None:
+    """Answer every question the way a person would: taps for choices, messages for text."""
+    chat = chat or user.chat
+    owner = user.user["first_name"] if chat.type != "private" else None
+    for question_id in play(coach, answers, lang).asked:
+        question = coach.content.question(question_id)
+        prompt = question.prompt(lang)
+
+        def ready(question_id: str = question_id, prompt: str = prompt) -> BotMessage | None:
+            message = current_question(tg, chat.id, owner)
+            if message is None or prompt not in message.text.split("\n\n")[-1]:
+                return None
+            if coach.content.question(question_id).kind != "text" and not message.buttons:
+                return None
+            return message
+
+        message = await tg.wait_for(ready)
+        value = answers[question_id]
+        if question.kind == "text":
+            assert isinstance(value, str)
+            if chat.type == "private":
+                await user.send(value, chat=chat)
+            else:
+                await user.reply(message.message_id, value, chat=chat)
+        elif question.kind == "single":
+            assert isinstance(value, str)
+            await user.tap(message, callback_data=button(message, "a", question_id, value))
+        else:
+            picked = [value] if isinstance(value, str) else list(value or [])
+            for option_id in picked:
+                await user.tap(message, callback_data=button(message, "t", question_id, option_id))
+                label = next(
+                    c.label(lang)
+                    for c in coach.content.all_options_of(question)
+                    if c.id == option_id
+                )
+
+                def toggled(label: str = label, message_id: int = message.message_id) -> bool:
+                    shown = next(m for m in tg.messages(chat.id) if m.message_id == message_id)
+                    return any(text == f"✅ {label}" for row in shown.buttons for text, _ in row)
+
+                await tg.wait_for(toggled)
+            latest = next(m for m in tg.messages(chat.id) if m.message_id == message.message_id)
+            await user.tap(latest, callback_data=button(latest, "d", question_id))

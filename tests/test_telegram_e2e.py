@@ -1,0 +1,298 @@
+"""The real application over real HTTP against the fake Bot API: as users would use it."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import signal
+import socket
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import icalendar
+import pytest
+from PIL import Image
+
+from bot.app import WEBHOOK_PATH, build_application, webhook_options
+from flows.coach import Coach
+from flows.content import Content
+from tests.fake_telegram import BotMessage, FakeTelegram
+from tests.personas import CAREFUL_BAKERY, MISTAKE_TRIGGERS
+from tests.telegram_support import (
+    button,
+    current_question,
+    play_in_telegram,
+    roomy_rate_limiter,
+    running_bot,
+    settings_for,
+)
+
+
+@pytest.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram() as server:
+        yield server
+        server.assert_clean()
+
+
+async def _question_saying(tg: FakeTelegram, chat_id: int, words: str) -> BotMessage:
+    def shown() -> BotMessage | None:
+        question = current_question(tg, chat_id, None)
+        return question if question is not None and words in question.text else None
+
+    return await tg.wait_for(shown)
+
+
+def _documents(tg: FakeTelegram, chat_id: int) -> list[BotMessage]:
+    return [m for m in tg.messages(chat_id) if m.document is not None]
+
+
+async def test_a_new_italian_user_gets_the_whole_interview_and_the_card(
+    tg: FakeTelegram, content: Content
+) -> None:
+    coach = Coach(content)
+    user = tg.user(1001, "Giulia", "it")
+    answers = {**CAREFUL_BAKERY, "social_use": "promo_only", "budget": "zero"}
+    async with running_bot(tg, coach):
+        await user.send("/start")
+        first = await user.next_bot_message()
+        assert first.text.startswith("Ciao!") and "Domanda 1 di" in first.text
+        await play_in_telegram(tg, coach, user, answers, lang="it")
+        await tg.wait_for(lambda: _documents(tg, user.chat.id))
+
+    messages = [m for m in tg.messages(user.chat.id) if m.from_bot]
+    texts = [m.text for m in messages]
+    # Italian throughout: no English UI text anywhere.
+    for key in ("progress", "mistake_why", "mistake_fix"):
+        english = content.text(key).en.split("{")[0].strip()
+        assert not any(english in text for text in texts), english
+    # Each mistake is its own message, right after the answer that revealed it, before the next
+    # question (read from the history of sends and edits, since questions are edited in place).
+    events = [e for e in tg.bot_events if e.chat_id == user.chat.id]
+    warnings = [i for i, e in enumerate(events) if e.text.startswith("⚠️ Errore comune")]
+    assert len(warnings) == 2
+    revealed_by, shown_next = events[warnings[0] - 1], events[warnings[0] + 1]
+    assert revealed_by.edited and revealed_by.buttons == []
+    assert content.question("social_use").prompt("it") in revealed_by.text
+    assert "✔️ Per pubblicare offerte e pubblicità" in revealed_by.text
+    assert not shown_next.edited and content.question("payoff").prompt("it") in shown_next.text
+    assert events[warnings[1] - 1].text.endswith("✔️ Niente: i social sono gratis")
+    # The card: HTML text, a PNG image and an .ics calendar.
+    card_text = next(m for m in messages if m.text.startswith("📋 La tua strategia social"))
+    assert (
+        "Dolci artigianali senza glutine" in card_text.text
+        and card_text.html
+        and "<b>" in card_text.html
+    )
+    photo = next(m for m in messages if m.photo is not None)
+    image = Image.open(io.BytesIO(photo.photo or b""))
+    assert image.format == "PNG" and image.width == 1080 and image.height > image.width
+    document = _documents(tg, user.chat.id)[-1]
+    assert document.document_name == "piano-editoriale.ics"
+    calendar = icalendar.Calendar.from_ical(document.document or b"")
+    assert len(list(calendar.walk("VEVENT"))) > 8
+    # Taps were answered and edited in place: one question message carried most of the interview.
+    assert len(tg.callback_answers) >= 10
+    assert all(len(m.text) <= 4096 for m in messages)
+
+
+async def test_english_user_and_switching_language(tg: FakeTelegram, content: Content) -> None:
+    coach = Coach(content)
+    user = tg.user(1002, "Sam", "en-GB")
+    async with running_bot(tg, coach):
+        await user.send("/start")
+        first = await user.next_bot_message()
+        assert first.text.startswith("Hi!") and "Question 1 of" in first.text
+        await user.tap(first, callback_data=button(first, "a", "business_type", "shop"))
+        await _question_saying(tg, user.chat.id, "Question 2")
+        await user.send("/lang it")
+        switched = await _question_saying(tg, user.chat.id, "Domanda 2")
+        assert "Ok, da ora parlo italiano." in switched.text
+        assert content.question("offer").prompt("it") in switched.text
+
+
+async def test_commands_and_descriptions_are_published_in_both_languages(
+    tg: FakeTelegram, content: Content
+) -> None:
+    async with running_bot(tg, Coach(content)):
+        await tg.wait_for(lambda: len(tg.commands) >= 3)
+    italian = {c["command"]: c["description"] for c in tg.commands[("default", "it")]}
+    english = {c["command"]: c["description"] for c in tg.commands[("default", "en")]}
+    assert (
+        set(italian) == set(english) >= {"start", "plan", "back", "skip", "card", "lang", "privacy"}
+    )
+    assert (
+        italian["plan"] == content.text("cmd_plan").it
+        and english["plan"] == content.text("cmd_plan").en
+    )
+    assert tg.descriptions["it"] == content.text("tg_description").it
+    assert tg.short_descriptions["en"] == content.text("tg_short_description").en
+
+
+async def test_old_buttons_stickers_and_unknown_commands(
+    tg: FakeTelegram, content: Content
+) -> None:
+    coach = Coach(content)
+    user = tg.user(1003, "Ada", "en")
+    async with running_bot(tg, coach):
+        await user.send("/start")
+        old = await user.next_bot_message()
+        await user.send("/plan")  # a new interview: the first one's buttons are now stale
+        await tg.wait_for(lambda: len([m for m in tg.messages(user.chat.id) if m.from_bot]) >= 2)
+        await user.tap(old, button_text=old.buttons[0][0][0])
+        await tg.wait_for(lambda: tg.callback_answers)
+        assert tg.callback_answers[-1].get("text") == content.text("tg_foreign_button").en
+        state_before = current_question(tg, user.chat.id, None)
+        assert state_before is not None and "Question 1 of" in state_before.text
+
+        await user.send_sticker()
+        reask = await _question_saying(tg, user.chat.id, "I can only read text")
+        assert content.question("business_type").prompt("en") in reask.text
+
+        await user.send("/frobnicate")
+        pointer = await tg.wait_for(
+            lambda: next(
+                (m for m in tg.messages(user.chat.id) if "Unknown command" in m.text), None
+            )
+        )
+        assert "/help" in pointer.text
+
+
+async def test_a_group_with_two_users_interleaving(tg: FakeTelegram, content: Content) -> None:
+    coach = Coach(content)
+    group = tg.group_chat(5001, "Marketing class")
+    anna = tg.user(2001, "Anna", "it")
+    ben = tg.user(2002, "Ben", "en")
+    anna_answers = {**CAREFUL_BAKERY, "same_content": MISTAKE_TRIGGERS["same_everywhere"][1]}
+    ben_answers = {
+        **CAREFUL_BAKERY,
+        "business_type": "b2b",
+        "goal": "leads",
+        "audience_where": "italy",
+    }
+    async with running_bot(tg, coach):
+        await anna.send("/start", chat=group)
+        await tg.wait_for(lambda: current_question(tg, group.id, "Anna"))
+        await ben.send("/start", chat=group)
+        await tg.wait_for(lambda: current_question(tg, group.id, "Ben"))
+
+        # Ben taps Anna's question: refused, Anna's interview untouched.
+        annas = current_question(tg, group.id, "Anna")
+        assert annas is not None
+        await ben.tap(annas, button_text=annas.buttons[0][0][0])
+        await tg.wait_for(lambda: tg.callback_answers)
+        assert tg.callback_answers[-1].get("text") == content.text("tg_foreign_button").en
+
+        await asyncio.gather(
+            play_in_telegram(tg, coach, anna, anna_answers, lang="it", chat=group),
+            play_in_telegram(tg, coach, ben, ben_answers, lang="en", chat=group),
+        )
+        await tg.wait_for(lambda: len(_documents(tg, group.id)) == 2)
+
+    texts = [m.text for m in tg.messages(group.id) if m.from_bot]
+    assert any(t.startswith("📋 La tua strategia social") for t in texts)
+    assert any(
+        t.startswith("📋 Your social media strategy") and "a B2B company" in t for t in texts
+    )
+    assert sum(t.startswith("⚠️ Errore comune n. 5") for t in texts) == 1
+    names = sorted(d.document_name or "" for d in _documents(tg, group.id))
+    assert names == ["editorial-plan.ics", "piano-editoriale.ics"]
+    # Free-text questions in a group were asked with a selective forced reply.
+    forced = [
+        c
+        for c in tg.calls
+        if c[0] == "sendMessage" and "force_reply" in str(c[1].get("reply_markup"))
+    ]
+    assert forced
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_webhook_mode_serves_updates_and_rejects_a_wrong_secret(
+    tg: FakeTelegram, content: Content
+) -> None:
+    port = _free_port()
+    settings = settings_for(
+        tg,
+        webhook_url=f"http://127.0.0.1:{port}/{WEBHOOK_PATH}",
+        webhook_secret="s3cret_Token-1",
+        port=str(port),
+    )
+    application = build_application(settings, Coach(content), rate_limiter=roomy_rate_limiter())
+    async with application:
+        await application.start()
+        assert application.updater is not None
+        await application.updater.start_webhook(
+            **{**webhook_options(settings), "listen": "127.0.0.1"}
+        )
+        try:
+            assert tg.webhook is not None and tg.webhook.secret_token == "s3cret_Token-1"
+            user = tg.user(3001, "Wen", "en")
+            await user.send("/start")
+            reply = await user.next_bot_message()
+            assert "Question 1 of" in reply.text
+            assert tg.webhook_deliveries and all(
+                status == 200 for _, status in tg.webhook_deliveries
+            )
+
+            forged = {
+                "update_id": 999,
+                "message": {
+                    "message_id": 1,
+                    "date": 0,
+                    "text": "/start",
+                    "chat": {"id": 3001, "type": "private"},
+                    "from": {"id": 3001, "is_bot": False, "first_name": "Mallory"},
+                },
+            }
+            url = f"http://127.0.0.1:{port}/{WEBHOOK_PATH}"
+            async with aiohttp.ClientSession() as session:
+                for headers in ({"X-Telegram-Bot-Api-Secret-Token": "wrong"}, {}):
+                    async with session.post(url, json=forged, headers=headers) as response:
+                        assert response.status == 403
+            sent = len([e for e in tg.bot_events if e.chat_id == 3001])
+            await asyncio.sleep(0.2)
+            assert len([e for e in tg.bot_events if e.chat_id == 3001]) == sent
+        finally:
+            await application.updater.stop()
+            await application.stop()
+
+
+async def test_python_m_bot_runs_against_the_api_url_and_stops_cleanly(
+    tg: FakeTelegram, tmp_path: Path
+) -> None:
+    environment = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": tg.token,
+        "TELEGRAM_API_URL": f"{tg.url}/bot",
+        "LOG_LEVEL": "INFO",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot",
+        cwd=Path(__file__).resolve().parent.parent,
+        env=environment,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        user = tg.user(4001, "Pia", "it")
+        await tg.wait_for(lambda: ("default", "it") in tg.commands, timeout=30)
+        await user.send("/start")
+        reply = await user.next_bot_message(timeout=15)
+        assert reply.text.startswith("Ciao!")
+    finally:
+        process.send_signal(signal.SIGINT)
+        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0, stderr.decode()
+    log = stderr.decode() + stdout.decode()
+    assert tg.token not in log and tg.token.split(":")[1] not in log
+    assert "long polling mode" in log
