@@ -387,7 +387,9 @@ class _Query:
 
 
 @dataclass
-class _Webhook:
+class WebhookState:
+    """The webhook set by setWebhook."""
+
     url: str
     secret_token: str | None
     max_connections: int = 40
@@ -544,7 +546,7 @@ class FakeTelegram:
         self.descriptions: dict[str, str] = {}
         self.short_descriptions: dict[str, str] = {}
         self.files: dict[str, UploadedFile] = {}
-        self.webhook: _Webhook | None = None
+        self.webhook: WebhookState | None = None
         self.webhook_deliveries: list[tuple[int, int]] = []
         self.allowed_updates: list[str] | None = None
         self._pending: list[JSON] = []
@@ -1140,7 +1142,7 @@ class FakeTelegram:
             self._pending.clear()
         if "allowed_updates" in params:
             self.allowed_updates = list(params["allowed_updates"] or [])
-        self.webhook = _Webhook(url, None if secret is None else str(secret), max_connections)
+        self.webhook = WebhookState(url, None if secret is None else str(secret), max_connections)
         return True
 
     async def _delete_webhook(self, params: JSON) -> bool:
@@ -1178,7 +1180,7 @@ class FakeTelegram:
             if delivered is not None and self._pending and self._pending[0] is update:
                 self._pending.pop(0)
 
-    async def _deliver(self, hook: _Webhook, update: JSON) -> bool | None:
+    async def _deliver(self, hook: WebhookState, update: JSON) -> bool | None:
         """POST one update, retrying with back-off; None if the webhook changed meanwhile."""
         assert self._session is not None
         headers = (

@@ -17,6 +17,7 @@ import pytest
 from PIL import Image
 
 from bot.app import WEBHOOK_PATH, build_application, webhook_options
+from bot.sessions import MemorySessionStore, Session
 from flows.coach import Coach
 from flows.content import Content
 from tests.fake_telegram import BotMessage, FakeTelegram
@@ -296,3 +297,121 @@ async def test_python_m_bot_runs_against_the_api_url_and_stops_cleanly(
     log = stderr.decode() + stdout.decode()
     assert tg.token not in log and tg.token.split(":")[1] not in log
     assert "long polling mode" in log
+
+
+async def test_a_careful_english_owner_gets_no_warning_and_an_english_card(
+    tg: FakeTelegram, content: Content
+) -> None:
+    coach = Coach(content)
+    user = tg.user(1010, "Olivia", "en")
+    async with running_bot(tg, coach):
+        await user.send("/start")
+        await play_in_telegram(tg, coach, user, CAREFUL_BAKERY, lang="en")
+        await tg.wait_for(lambda: _documents(tg, user.chat.id))
+    texts = [m.text for m in tg.messages(user.chat.id) if m.from_bot]
+    assert not any(t.startswith("⚠️") for t in texts)
+    card = next(t for t in texts if t.startswith("📋 Your social media strategy"))
+    assert "None of the six common mistakes" in card
+    assert _documents(tg, user.chat.id)[-1].document_name == "editorial-plan.ics"
+
+
+async def test_back_skip_card_cancel_help_and_privacy(tg: FakeTelegram, content: Content) -> None:
+    coach = Coach(content)
+    user = tg.user(1011, "Marco", "it")
+    chat = user.chat.id
+    async with running_bot(tg, coach):
+        await user.send("/card")
+        assert "Non hai ancora una scheda" in (await user.next_bot_message()).text
+        await user.send("/start")
+        first = await _question_saying(tg, chat, "Domanda 1 di")
+        await user.tap(first, callback_data=button(first, "a", "business_type", "artisan"))
+        second = await _question_saying(tg, chat, "Domanda 2 di")
+        assert second.message_id == first.message_id, "a tap edits the question in place"
+        assert "✔️ Artigiano o laboratorio" in second.text
+
+        long_answer = "Ceramiche dipinte a mano " * 200
+        await user.send(long_answer)
+        third = await _question_saying(tg, chat, "Domanda 3 di")
+        assert "ho tenuto i primi 120 caratteri" in third.text
+
+        await user.tap(third, callback_data=button(third, "b", "goal"))  # the Back button
+        again = await _question_saying(tg, chat, "Domanda 2 di")
+        assert "Risposta attuale: Ceramiche dipinte a mano" in again.text
+        await user.send("/skip")
+        await _question_saying(tg, chat, "Domanda 3 di")
+        await user.send("/back")
+        await _question_saying(tg, chat, "Domanda 2 di")
+        await user.send("Ceramiche")
+        goal = await _question_saying(tg, chat, "Domanda 3 di")
+
+        # Typing a number works too, and leaves the old buttons stale.
+        await user.send("5")
+        await _question_saying(tg, chat, "Domanda 4 di")
+        answered = len(tg.callback_answers)
+        await user.tap(goal, callback_data=button(goal, "a", "goal", "branding"))
+        await tg.wait_for(lambda: len(tg.callback_answers) > answered)
+        assert tg.callback_answers[-1].get("text") == content.text("tg_stale_button").it
+
+        for command, words in (
+            ("/help", "/plan"),
+            ("/privacy", "ID Telegram"),
+            ("/cancel", "annullata"),
+        ):
+            await user.send(command)
+            await tg.wait_for(lambda words=words: any(words in m.text for m in tg.messages(chat)))
+        await user.send("/cancel")
+        await tg.wait_for(
+            lambda: any("Non c'è nessuna intervista" in m.text for m in tg.messages(chat))
+        )
+
+
+async def test_card_command_sends_the_latest_card_again(tg: FakeTelegram, content: Content) -> None:
+    coach = Coach(content)
+    user = tg.user(1012, "Lia", "en")
+    async with running_bot(tg, coach):
+        await user.send("/start")
+        await play_in_telegram(tg, coach, user, CAREFUL_BAKERY, lang="en")
+        await tg.wait_for(lambda: len(_documents(tg, user.chat.id)) == 1)
+        await user.send("/card")
+        await tg.wait_for(lambda: len(_documents(tg, user.chat.id)) == 2)
+    photos = [m for m in tg.messages(user.chat.id) if m.photo is not None]
+    assert len(photos) == 2 and photos[0].photo == photos[1].photo
+
+
+class _StoreThatFailsOnce(MemorySessionStore):
+    def __init__(self) -> None:
+        super().__init__()
+        self.fail_next = False
+
+    async def save(self, session: Session) -> None:
+        if self.fail_next:
+            self.fail_next = False
+            raise ConnectionError("storage briefly unavailable")
+        await super().save(session)
+
+
+async def test_a_failure_is_reported_and_no_answer_is_lost(
+    tg: FakeTelegram, content: Content, caplog: pytest.LogCaptureFixture
+) -> None:
+    coach = Coach(content)
+    store = _StoreThatFailsOnce()
+    user = tg.user(1013, "Rui", "en")
+    chat = user.chat.id
+    async with running_bot(tg, coach, store):
+        await user.send("/start")
+        first = await _question_saying(tg, chat, "Question 1 of")
+        await user.tap(first, callback_data=button(first, "a", "business_type", "shop"))
+        await _question_saying(tg, chat, "Question 2 of")
+        store.fail_next = True
+        await user.send("Handmade shoes")
+        sorry = await tg.wait_for(
+            lambda: next((m for m in tg.messages(chat) if "Something went wrong" in m.text), None)
+        )
+        assert "answers are safe" in sorry.text
+        stored = await store.load(chat, user.id)
+        assert stored is not None and stored.answers == {"business_type": "shop"}
+        assert stored.state == "offer"
+        await user.send("Handmade shoes")
+        await _question_saying(tg, chat, "Question 3 of")
+    assert "update" in caplog.text and "ConnectionError" in caplog.text
+    assert tg.token not in caplog.text
