@@ -47,6 +47,12 @@ async def _question_saying(tg: FakeTelegram, chat_id: int, words: str) -> BotMes
     return await tg.wait_for(shown)
 
 
+async def _chat_says(tg: FakeTelegram, chat_id: int, words: str) -> BotMessage:
+    return await tg.wait_for(
+        lambda: next((m for m in tg.messages(chat_id) if words in m.text), None)
+    )
+
+
 def _documents(tg: FakeTelegram, chat_id: int) -> list[BotMessage]:
     return [m for m in tg.messages(chat_id) if m.document is not None]
 
@@ -358,11 +364,9 @@ async def test_back_skip_card_cancel_help_and_privacy(tg: FakeTelegram, content:
             ("/cancel", "annullata"),
         ):
             await user.send(command)
-            await tg.wait_for(lambda words=words: any(words in m.text for m in tg.messages(chat)))
+            await _chat_says(tg, chat, words)
         await user.send("/cancel")
-        await tg.wait_for(
-            lambda: any("Non c'è nessuna intervista" in m.text for m in tg.messages(chat))
-        )
+        await _chat_says(tg, chat, "Non c'è nessuna intervista")
 
 
 async def test_card_command_sends_the_latest_card_again(tg: FakeTelegram, content: Content) -> None:
