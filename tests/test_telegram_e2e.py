@@ -47,6 +47,10 @@ async def _question_saying(tg: FakeTelegram, chat_id: int, words: str) -> BotMes
     return await tg.wait_for(shown)
 
 
+async def _bot_sends_more_than(tg: FakeTelegram, count: int) -> None:
+    await tg.wait_for(lambda: len(tg.bot_events) > count)
+
+
 async def _chat_says(tg: FakeTelegram, chat_id: int, words: str) -> BotMessage:
     return await tg.wait_for(
         lambda: next((m for m in tg.messages(chat_id) if words in m.text), None)
@@ -155,9 +159,12 @@ async def test_old_buttons_stickers_and_unknown_commands(
         state_before = current_question(tg, user.chat.id, None)
         assert state_before is not None and "Question 1 of" in state_before.text
 
-        await user.send_sticker()
-        reask = await _question_saying(tg, user.chat.id, "I can only read text")
-        assert content.question("business_type").prompt("en") in reask.text
+        for send in (user.send_sticker, user.send_photo, user.send_voice):
+            before = len(tg.bot_events)
+            await send()
+            await _bot_sends_more_than(tg, before)
+            reask = await _question_saying(tg, user.chat.id, "I can only read text")
+            assert content.question("business_type").prompt("en") in reask.text
 
         await user.send("/frobnicate")
         pointer = await tg.wait_for(
