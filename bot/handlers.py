@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from html import escape
 
 from telegram import CallbackQuery, Update
@@ -331,6 +331,3 @@ class Handlers:
         else:
             await turn.save()
             await turn.send(note)
-
-
-Handler = Callable[[Update, Context], Awaitable[None]]

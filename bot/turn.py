@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import logging
 from dataclasses import dataclass, field
 
 from telegram import (
@@ -28,8 +27,6 @@ from flows.i18n import Lang, parse_lang
 from flows.machine import Interview
 from flows.render_calendar import render_calendar_ics
 from flows.render_image import render_card_png
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
