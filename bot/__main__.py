@@ -87,7 +87,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.console = True
     if not args.console:
         return _run_telegram(coach)
-    return run_console(coach, lang, _lines_from_stdin(), print, echo=not sys.stdin.isatty())
+    try:
+        return run_console(coach, lang, _lines_from_stdin(), print, echo=not sys.stdin.isatty())
+    except BrokenPipeError:
+        # Whoever read our output has gone (e.g. `| head`): stop quietly, as command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -153,3 +153,20 @@ def test_end_of_input_mid_interview_exits_cleanly() -> None:
     result = run(["1", "Scarpe"], "--lang", "it")
     assert result.returncode == 0
     assert "A presto" in result.stdout
+
+
+def test_a_reader_that_goes_away_is_not_an_error() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "--lang", "en"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"},
+    )
+    assert process.stdout is not None and process.stdin is not None
+    process.stdout.readline()
+    process.stdout.close()  # like `| head -1`
+    _, stderr = process.communicate(input=b"1\nShoes\n3\n" * 50, timeout=60)
+    assert process.returncode == 0
+    assert b"Traceback" not in stderr
