@@ -9,9 +9,13 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.app import run
 from bot.config import SettingsError, load_settings, read_dotenv
 from bot.console import run_console
+from bot.storage.engine import database_label
+from bot.storage.migrate import upgrade
 from flows.coach import Coach, load_checked_content
 from flows.content import ContentError
 from flows.i18n import DEFAULT_LANG, Lang, parse_lang
@@ -50,6 +54,15 @@ def _run_telegram(coach: Coach) -> int:
         print(f"Settings error: {error}", file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
+    try:
+        upgrade(settings.database_url)
+    except (SQLAlchemyError, OSError) as error:
+        print(
+            f"Cannot open the database {database_label(settings.database_url)}: "
+            f"{type(error).__name__}: {error}. Check DATABASE_URL and that the server is running.",
+            file=sys.stderr,
+        )
+        return 3
     run(settings, coach)
     return 0
 

@@ -13,13 +13,15 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bot.config import Settings
 from bot.handlers import Handlers
 from bot.services import Services
-from bot.sessions import MemorySessionStore, SessionStore
+from bot.sessions import SessionStore
+from bot.storage.repository import SqlSessionStore
 from bot.views import Views
 from flows.coach import Coach
 from flows.i18n import LANGS
@@ -42,11 +44,16 @@ def build_application(
     rate_limiter: BaseRateLimiter[Any] | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """Build the application: Bot API endpoint, rate limiter, handlers, start-up texts."""
-    services = Services(coach, store or MemorySessionStore(), Views(coach.content))
+    services = Services(
+        coach, store or SqlSessionStore.from_url(settings.database_url), Views(coach.content)
+    )
     handlers = Handlers(services)
 
     async def publish_commands_and_description(application: Application) -> None:  # type: ignore[type-arg]
         await set_commands_and_descriptions(application, coach)
+
+    async def close_store(application: Application) -> None:  # type: ignore[type-arg]
+        await services.store.close()
 
     application = (
         Application.builder()
@@ -55,6 +62,7 @@ def build_application(
         .base_file_url(settings.file_url)
         .rate_limiter(rate_limiter or default_rate_limiter())
         .post_init(publish_commands_and_description)
+        .post_shutdown(close_store)
         .build()
     )
     commands = {
@@ -66,14 +74,18 @@ def build_application(
         "restart": handlers.restart,
         "cancel": handlers.cancel,
         "card": handlers.card,
+        "history": handlers.history,
         "lang": handlers.lang,
         "privacy": handlers.privacy,
+        "deletedata": handlers.deletedata,
     }
+    guard = handlers.guarded
+    application.add_handler(TypeHandler(Update, handlers.skip_seen_updates), group=-1)
     for name, callback in commands.items():
-        application.add_handler(CommandHandler(name, callback))
-    application.add_handler(MessageHandler(filters.COMMAND, handlers.unknown_command))
-    application.add_handler(CallbackQueryHandler(handlers.tap))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, handlers.text))
+        application.add_handler(CommandHandler(name, guard(callback)))
+    application.add_handler(MessageHandler(filters.COMMAND, guard(handlers.unknown_command)))
+    application.add_handler(CallbackQueryHandler(guard(handlers.tap)))
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, guard(handlers.text)))
     application.add_handler(
         MessageHandler(
             filters.Sticker.ALL
@@ -85,7 +97,7 @@ def build_application(
             | filters.Document.ALL
             | filters.LOCATION
             | filters.CONTACT,
-            handlers.media,
+            guard(handlers.media),
         )
     )
     application.add_error_handler(handlers.on_error)

@@ -2,26 +2,44 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import logging
-from collections.abc import Callable
-from html import escape
+from collections.abc import Callable, Coroutine
+from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
 from telegram import CallbackQuery, Update
 from telegram.constants import ChatType
-from telegram.ext import ContextTypes
+from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.keyboards import ANSWER, BACK, DONE, LANG, SKIP, TOGGLE, Tap, language_keyboard
+from bot.keyboards import (
+    ANSWER,
+    BACK,
+    DONE,
+    ERASE,
+    HISTORY,
+    LANG,
+    SKIP,
+    TOGGLE,
+    Tap,
+    erase_keyboard,
+    history_keyboard,
+    language_keyboard,
+)
 from bot.services import Services
-from bot.sessions import Session
+from bot.sessions import DuplicateUpdateError, Session, StaleSessionError
 from bot.turn import Turn, language_of
 from flows.card import build_card
 from flows.coach import Output, QuestionView
+from flows.conditions import AnswerValue
 from flows.i18n import parse_lang
 from flows.machine import Interview
 
 log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
+HandlerCallback = Callable[[Update, Context], Coroutine[Any, Any, None]]
 
 
 class Handlers:
@@ -36,6 +54,7 @@ class Handlers:
         if chat is None or user is None or user.is_bot:
             return None
         session = await self.services.store.load(chat.id, user.id)
+        saved = session.fingerprint() if session is not None else None
         if session is None:
             session = Session(chat.id, user.id, language_of(user))
         message = update.effective_message
@@ -44,8 +63,43 @@ class Handlers:
             message.message_id if in_group and message and not update.callback_query else None
         )
         return Turn(
-            self.services, context.bot, chat.id, chat.type, user, session, reply_to=reply_to
+            self.services,
+            context.bot,
+            chat.id,
+            chat.type,
+            user,
+            session,
+            reply_to=reply_to,
+            update_id=update.update_id,
+            saved=saved,
         )
+
+    def guarded(self, handler: HandlerCallback) -> HandlerCallback:
+        """Wrap a handler: a redelivered update is dropped, a racing one is refused kindly."""
+
+        @functools.wraps(handler)
+        async def run(update: Update, context: Context) -> None:
+            try:
+                await handler(update, context)
+            except DuplicateUpdateError:
+                log.info("update %s was already applied", update.update_id)
+            except StaleSessionError:
+                log.info("update %s lost a race and was not applied", update.update_id)
+                text = self.services.coach.content.text("tg_conflict")(
+                    language_of(update.effective_user)
+                )
+                if update.callback_query is not None:
+                    await update.callback_query.answer(text)
+                elif update.effective_chat is not None:
+                    await context.bot.send_message(update.effective_chat.id, text)
+
+        return run
+
+    async def skip_seen_updates(self, update: Update, context: Context) -> None:
+        """Stop here if this update was already applied (Telegram may deliver it twice)."""
+        if await self.services.store.seen(update.update_id):
+            log.info("update %s was already applied", update.update_id)
+            raise ApplicationHandlerStop
 
     # Commands
 
@@ -92,7 +146,7 @@ class Handlers:
         if not turn.session.active:
             await turn.send(turn.ui("tg_nothing_to_cancel"))
             return
-        turn.session.start_over()
+        turn.session.state = None  # the stored interview is closed; its answers are not used again
         await turn.finish()
         await turn.send(turn.ui("tg_cancelled"))
 
@@ -109,6 +163,29 @@ class Handlers:
             self.services.coach.content, session.card_answers, session.card_lang or turn.lang
         )
         await turn.send_card(card)
+
+    async def history(self, update: Update, context: Context) -> None:
+        """List the user's earlier cards, each a button to open it again."""
+        turn = await self.open_turn(update, context)
+        if turn is None:
+            return
+        records = await self.services.store.cards(turn.user.id)
+        if not records:
+            await turn.send(turn.ui("tg_history_empty"))
+            return
+        items = [(r.id, self._card_label(r.created_at, r.answers, turn)) for r in records[:20]]
+        await turn.send(turn.ui("tg_history_title"), history_keyboard(items))
+
+    async def deletedata(self, update: Update, context: Context) -> None:
+        """Ask for confirmation before erasing everything stored about the user."""
+        turn = await self.open_turn(update, context)
+        if turn is None:
+            return
+        text = self.services.coach.content.text
+        await turn.send(
+            turn.ui("tg_delete_confirm"),
+            erase_keyboard(text("tg_delete_yes")(turn.lang), text("tg_delete_no")(turn.lang)),
+        )
 
     async def lang(self, update: Update, context: Context) -> None:
         """Switch language: /lang it, /lang en, or buttons to choose."""
@@ -187,6 +264,14 @@ class Handlers:
             await query.answer()
             await self._switch_language(turn, parse_lang(tap.option_id) or turn.lang)
             return
+        if tap.action == HISTORY:
+            await query.answer()
+            await self._open_card(turn, tap.option_id)
+            return
+        if tap.action == ERASE:
+            await query.answer()
+            await self._erase(turn, confirmed=tap.option_id == "yes", message=query.message)
+            return
         interview = turn.resume_interview()
         problem = self._stale(turn, tap, query)
         if problem is not None or interview is None:
@@ -235,13 +320,49 @@ class Handlers:
         )
         if chat is None:
             return
-        text = escape(self.services.coach.content.text("tg_error")(language_of(user)))
+        key = "tg_db_retry" if isinstance(error, SQLAlchemyError | OSError) else "tg_error"
+        text = self.services.coach.content.text(key)(language_of(user))  # plain text, no HTML
         try:
             await context.bot.send_message(chat.id, text)
         except Exception:  # the chat may be unreachable; the log line above is what matters
             log.warning("could not tell chat %s about the failure", chat.id)
 
     # Helpers
+
+    def _card_label(
+        self, created_at: dt.datetime, answers: dict[str, AnswerValue], turn: Turn
+    ) -> str:
+        offer = answers.get("offer")
+        what = offer if isinstance(offer, str) else ""
+        if not what:
+            business = self.services.coach.content.question("business_type")
+            labels = {o.id: o.label(turn.lang) for o in business.options}
+            what = labels.get(str(answers.get("business_type")), "")
+        return f"{created_at:%Y-%m-%d %H:%M} · {what}"[:60]
+
+    async def _open_card(self, turn: Turn, card_id: str) -> None:
+        record = (
+            await self.services.store.card(turn.user.id, int(card_id))
+            if card_id.isdigit()
+            else None
+        )
+        if record is None:
+            await turn.send(turn.ui("tg_history_empty"))
+            return
+        await turn.send_card(build_card(self.services.coach.content, record.answers, record.lang))
+
+    async def _erase(self, turn: Turn, *, confirmed: bool, message: object) -> None:
+        message_id = getattr(message, "message_id", None)
+        if not confirmed:
+            if message_id is not None:
+                await turn.edit(message_id, turn.ui("tg_delete_kept"))
+            return
+        erased = await self.services.store.erase(turn.user.id)
+        text = turn.ui("tg_deleted", interviews=erased.interviews, cards=erased.cards)
+        if message_id is not None:
+            await turn.edit(message_id, text)
+        else:
+            await turn.send(text)
 
     def _stale(self, turn: Turn, tap: Tap, query: CallbackQuery) -> str | None:
         session = turn.session

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from flows.coach import QuestionView
 
-ANSWER, TOGGLE, DONE, BACK, SKIP, LANG = "a", "t", "d", "b", "s", "l"
+ANSWER, TOGGLE, DONE, BACK, SKIP, LANG, HISTORY, ERASE = "a", "t", "d", "b", "s", "l", "h", "x"
 MAX_CALLBACK_BYTES = 64
 
 
@@ -32,7 +32,16 @@ class Tap:
     def unpack(cls, data: str | None) -> Tap | None:
         """Decode callback data; None when it is not ours."""
         parts = (data or "").split(":")
-        if len(parts) != 4 or parts[0] not in {ANSWER, TOGGLE, DONE, BACK, SKIP, LANG}:
+        if len(parts) != 4 or parts[0] not in {
+            ANSWER,
+            TOGGLE,
+            DONE,
+            BACK,
+            SKIP,
+            LANG,
+            HISTORY,
+            ERASE,
+        }:
             return None
         return cls(*parts)
 
@@ -76,5 +85,25 @@ def language_keyboard() -> InlineKeyboardMarkup:
                 InlineKeyboardButton("🇮🇹 Italiano", callback_data=Tap(LANG, option_id="it").pack()),
                 InlineKeyboardButton("🇬🇧 English", callback_data=Tap(LANG, option_id="en").pack()),
             ]
+        ]
+    )
+
+
+def history_keyboard(items: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """One button per stored card, labelled with its date and business."""
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(label, callback_data=Tap(HISTORY, option_id=str(card_id)).pack())]
+            for card_id, label in items
+        ]
+    )
+
+
+def erase_keyboard(yes: str, no: str) -> InlineKeyboardMarkup:
+    """Confirm or refuse erasing the user's data."""
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(yes, callback_data=Tap(ERASE, option_id="yes").pack())],
+            [InlineKeyboardButton(no, callback_data=Tap(ERASE, option_id="no").pack())],
         ]
     )

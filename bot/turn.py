@@ -41,7 +41,9 @@ class Turn:
     session: Session
     interview: Interview | None = None
     reply_to: int | None = None
+    update_id: int | None = None
     sent: list[Message] = field(default_factory=list)
+    saved: tuple[object, ...] | None = None
 
     @property
     def lang(self) -> Lang:
@@ -73,13 +75,18 @@ class Turn:
         return self.interview
 
     async def save(self) -> None:
-        """Copy the interview's facts into the session and store it."""
+        """Store the interview's facts (with this update, the first time) if anything changed."""
         if self.interview is not None:
             self.session.state = self.interview.state
             self.session.answers = dict(self.interview.answers)
             self.session.mistakes_shown = list(self.interview.mistakes_shown)
             self.session.lang = self.interview.lang
-        await self.services.store.save(self.session)
+        fingerprint = self.session.fingerprint()
+        if fingerprint == self.saved and self.update_id is None:
+            return
+        await self.services.store.save(self.session, self.update_id)
+        self.update_id = None  # recorded with the first save of this update
+        self.saved = self.session.fingerprint()
 
     async def finish(self) -> None:
         """Store the session and detach the interview from the shared machine."""
@@ -155,6 +162,8 @@ class Turn:
         notices = [views.notice(o) for o in outputs if isinstance(o, Notice)]
         mistakes = [o for o in outputs if isinstance(o, MistakeView)]
         final = outputs[-1] if outputs else None
+        if isinstance(final, CardView) and self.interview is not None:
+            self.session.finish_card(self.interview.answers, self.lang)
         await self.save()  # the answer is stored before anything acknowledges it
         # A forced reply (text in groups) cannot be added by an edit: it needs a new message.
         editable = isinstance(final, QuestionView) and not (final.kind == "text" and self.in_group)
@@ -184,7 +193,7 @@ class Turn:
             elif isinstance(final, CardView):
                 for notice in notices:
                     await self.send(notice)
-                await self.send_card(final.card, store=True)
+                await self.send_card(final.card)
             elif notices:
                 await self.send("\n".join(notices))
         await self.save()
@@ -194,12 +203,8 @@ class Turn:
         markup = self.question_markup(question)
         return markup if isinstance(markup, InlineKeyboardMarkup) else None
 
-    async def send_card(self, card: StrategyCard, store: bool = False) -> None:
+    async def send_card(self, card: StrategyCard) -> None:
         """Send the card as HTML text, a PNG image and an .ics editorial calendar."""
-        if store and self.interview is not None:
-            self.session.card_answers = dict(self.interview.answers)
-            self.session.card_lang = self.lang
-            await self.save()
         await self.bot.send_chat_action(self.chat_id, ChatAction.TYPING)
         for html in self.services.views.card(card):
             await self.send(html)

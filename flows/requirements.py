@@ -120,7 +120,20 @@ FRONT_END_UI = frozenset(
     }
 )
 
-COMMANDS = ("start", "help", "plan", "back", "skip", "restart", "cancel", "card", "lang", "privacy")
+COMMANDS = (
+    "start",
+    "help",
+    "plan",
+    "back",
+    "skip",
+    "restart",
+    "cancel",
+    "card",
+    "history",
+    "lang",
+    "privacy",
+    "deletedata",
+)
 
 TELEGRAM_UI = frozenset(
     {

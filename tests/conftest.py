@@ -1,9 +1,21 @@
 from __future__ import annotations
 
-import pytest
+import asyncio
+import os
+import secrets
+from collections.abc import AsyncIterator
+from pathlib import Path
 
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+
+from bot.storage.migrate import upgrade
+from bot.storage.repository import SqlSessionStore
 from flows.coach import Coach, load_checked_content
 from flows.content import Content
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 
 
 @pytest.fixture(scope="session")
@@ -14,3 +26,76 @@ def content() -> Content:
 @pytest.fixture
 def coach(content: Content) -> Coach:
     return Coach(content)
+
+
+async def _fresh_postgres_database(base_url: str) -> tuple[str, str]:
+    """Create an empty database next to the one TEST_DATABASE_URL names; return (url, name)."""
+    url = make_url(base_url)
+    name = f"coach_test_{secrets.token_hex(4)}"
+    connection = await asyncpg.connect(
+        user=url.username,
+        password=url.password,
+        host=url.host,
+        port=url.port,
+        database=url.database,
+    )
+    try:
+        await connection.execute(f'CREATE DATABASE "{name}"')
+    finally:
+        await connection.close()
+    return url.set(database=name).render_as_string(hide_password=False), name
+
+
+async def _drop_postgres_database(base_url: str, name: str) -> None:
+    url = make_url(base_url)
+    connection = await asyncpg.connect(
+        user=url.username,
+        password=url.password,
+        host=url.host,
+        port=url.port,
+        database=url.database,
+    )
+    try:
+        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+async def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[str]:
+    """An empty database: an SQLite file always, PostgreSQL when TEST_DATABASE_URL is set."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'coach.sqlite3'}"
+        return
+    if not POSTGRES_URL:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    url, name = await _fresh_postgres_database(POSTGRES_URL)
+    try:
+        yield url
+    finally:
+        await _drop_postgres_database(POSTGRES_URL, name)
+
+
+@pytest.fixture
+async def database(empty_database: str) -> str:
+    """A database with the schema migrated to the latest revision."""
+    await asyncio.to_thread(upgrade, empty_database)
+    return empty_database
+
+
+@pytest.fixture
+async def any_store(database: str) -> AsyncIterator[SqlSessionStore]:
+    """The store on each database the tests can reach."""
+    store = SqlSessionStore.from_url(database)
+    yield store
+    await store.close()
+
+
+@pytest.fixture
+async def store(tmp_path: Path) -> AsyncIterator[SqlSessionStore]:
+    """The default store: a migrated SQLite file."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'coach.sqlite3'}"
+    await asyncio.to_thread(upgrade, url)
+    sqlite_store = SqlSessionStore.from_url(url)
+    yield sqlite_store
+    await sqlite_store.close()

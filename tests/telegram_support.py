@@ -33,7 +33,7 @@ def roomy_rate_limiter() -> AIORateLimiter:
 
 @asynccontextmanager
 async def running_bot(
-    tg: FakeTelegram, coach: Coach, store: SessionStore | None = None
+    tg: FakeTelegram, coach: Coach, store: SessionStore
 ) -> AsyncIterator[Application]:  # type: ignore[type-arg]
     """Run the application with long polling against the fake server."""
     application = build_application(settings_for(tg), coach, store, roomy_rate_limiter())

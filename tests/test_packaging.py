@@ -40,6 +40,8 @@ def test_wheel_ships_content_and_the_coach_runs_from_it(tmp_path: Path) -> None:
     } == shipped
     assert "fonts/DejaVuSans.ttf" in shipped
     assert "bot/__main__.py" in names
+    assert "bot/storage/migrations/env.py" in names
+    assert any(n.startswith("bot/storage/migrations/versions/0001") for n in names)
 
     target = tmp_path / "site"
     with zipfile.ZipFile(wheel) as archive:

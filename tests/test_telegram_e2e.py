@@ -17,7 +17,8 @@ import pytest
 from PIL import Image
 
 from bot.app import WEBHOOK_PATH, build_application, webhook_options
-from bot.sessions import MemorySessionStore, Session
+from bot.sessions import Session
+from bot.storage.repository import SqlSessionStore
 from flows.coach import Coach
 from flows.content import Content
 from tests.fake_telegram import BotMessage, FakeTelegram
@@ -62,12 +63,12 @@ def _documents(tg: FakeTelegram, chat_id: int) -> list[BotMessage]:
 
 
 async def test_a_new_italian_user_gets_the_whole_interview_and_the_card(
-    tg: FakeTelegram, content: Content
+    tg: FakeTelegram, content: Content, store: SqlSessionStore
 ) -> None:
     coach = Coach(content)
     user = tg.user(1001, "Giulia", "it")
     answers = {**CAREFUL_BAKERY, "social_use": "promo_only", "budget": "zero"}
-    async with running_bot(tg, coach):
+    async with running_bot(tg, coach, store):
         await user.send("/start")
         first = await user.next_bot_message()
         assert first.text.startswith("Ciao!") and "Domanda 1 di" in first.text
@@ -110,10 +111,12 @@ async def test_a_new_italian_user_gets_the_whole_interview_and_the_card(
     assert all(len(m.text) <= 4096 for m in messages)
 
 
-async def test_english_user_and_switching_language(tg: FakeTelegram, content: Content) -> None:
+async def test_english_user_and_switching_language(
+    tg: FakeTelegram, content: Content, store: SqlSessionStore
+) -> None:
     coach = Coach(content)
     user = tg.user(1002, "Sam", "en-GB")
-    async with running_bot(tg, coach):
+    async with running_bot(tg, coach, store):
         await user.send("/start")
         first = await user.next_bot_message()
         assert first.text.startswith("Hi!") and "Question 1 of" in first.text
@@ -126,9 +129,9 @@ async def test_english_user_and_switching_language(tg: FakeTelegram, content: Co
 
 
 async def test_commands_and_descriptions_are_published_in_both_languages(
-    tg: FakeTelegram, content: Content
+    tg: FakeTelegram, content: Content, store: SqlSessionStore
 ) -> None:
-    async with running_bot(tg, Coach(content)):
+    async with running_bot(tg, Coach(content), store):
         await tg.wait_for(lambda: len(tg.commands) >= 3)
     italian = {c["command"]: c["description"] for c in tg.commands[("default", "it")]}
     english = {c["command"]: c["description"] for c in tg.commands[("default", "en")]}
@@ -144,11 +147,11 @@ async def test_commands_and_descriptions_are_published_in_both_languages(
 
 
 async def test_old_buttons_stickers_and_unknown_commands(
-    tg: FakeTelegram, content: Content
+    tg: FakeTelegram, content: Content, store: SqlSessionStore
 ) -> None:
     coach = Coach(content)
     user = tg.user(1003, "Ada", "en")
-    async with running_bot(tg, coach):
+    async with running_bot(tg, coach, store):
         await user.send("/start")
         old = await user.next_bot_message()
         await user.send("/plan")  # a new interview: the first one's buttons are now stale
@@ -175,7 +178,9 @@ async def test_old_buttons_stickers_and_unknown_commands(
         assert "/help" in pointer.text
 
 
-async def test_a_group_with_two_users_interleaving(tg: FakeTelegram, content: Content) -> None:
+async def test_a_group_with_two_users_interleaving(
+    tg: FakeTelegram, content: Content, store: SqlSessionStore
+) -> None:
     coach = Coach(content)
     group = tg.group_chat(5001, "Marketing class")
     anna = tg.user(2001, "Anna", "it")
@@ -187,7 +192,7 @@ async def test_a_group_with_two_users_interleaving(tg: FakeTelegram, content: Co
         "goal": "leads",
         "audience_where": "italy",
     }
-    async with running_bot(tg, coach):
+    async with running_bot(tg, coach, store):
         await anna.send("/start", chat=group)
         await tg.wait_for(lambda: current_question(tg, group.id, "Anna"))
         await ben.send("/start", chat=group)
@@ -230,7 +235,7 @@ def _free_port() -> int:
 
 
 async def test_webhook_mode_serves_updates_and_rejects_a_wrong_secret(
-    tg: FakeTelegram, content: Content
+    tg: FakeTelegram, content: Content, store: SqlSessionStore
 ) -> None:
     port = _free_port()
     settings = settings_for(
@@ -239,7 +244,7 @@ async def test_webhook_mode_serves_updates_and_rejects_a_wrong_secret(
         webhook_secret="s3cret_Token-1",
         port=str(port),
     )
-    application = build_application(settings, Coach(content), rate_limiter=roomy_rate_limiter())
+    application = build_application(settings, Coach(content), store, roomy_rate_limiter())
     async with application:
         await application.start()
         assert application.updater is not None
@@ -286,6 +291,7 @@ async def test_python_m_bot_runs_against_the_api_url_and_stops_cleanly(
         **os.environ,
         "TELEGRAM_BOT_TOKEN": tg.token,
         "TELEGRAM_API_URL": f"{tg.url}/bot",
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'coach.sqlite3'}",
         "LOG_LEVEL": "INFO",
     }
     process = await asyncio.create_subprocess_exec(
@@ -313,11 +319,11 @@ async def test_python_m_bot_runs_against_the_api_url_and_stops_cleanly(
 
 
 async def test_a_careful_english_owner_gets_no_warning_and_an_english_card(
-    tg: FakeTelegram, content: Content
+    tg: FakeTelegram, content: Content, store: SqlSessionStore
 ) -> None:
     coach = Coach(content)
     user = tg.user(1010, "Olivia", "en")
-    async with running_bot(tg, coach):
+    async with running_bot(tg, coach, store):
         await user.send("/start")
         await play_in_telegram(tg, coach, user, CAREFUL_BAKERY, lang="en")
         await tg.wait_for(lambda: _documents(tg, user.chat.id))
@@ -328,11 +334,13 @@ async def test_a_careful_english_owner_gets_no_warning_and_an_english_card(
     assert _documents(tg, user.chat.id)[-1].document_name == "editorial-plan.ics"
 
 
-async def test_back_skip_card_cancel_help_and_privacy(tg: FakeTelegram, content: Content) -> None:
+async def test_back_skip_card_cancel_help_and_privacy(
+    tg: FakeTelegram, content: Content, store: SqlSessionStore
+) -> None:
     coach = Coach(content)
     user = tg.user(1011, "Marco", "it")
     chat = user.chat.id
-    async with running_bot(tg, coach):
+    async with running_bot(tg, coach, store):
         await user.send("/card")
         assert "Non hai ancora una scheda" in (await user.next_bot_message()).text
         await user.send("/start")
@@ -376,10 +384,12 @@ async def test_back_skip_card_cancel_help_and_privacy(tg: FakeTelegram, content:
         await _chat_says(tg, chat, "Non c'è nessuna intervista")
 
 
-async def test_card_command_sends_the_latest_card_again(tg: FakeTelegram, content: Content) -> None:
+async def test_card_command_sends_the_latest_card_again(
+    tg: FakeTelegram, content: Content, store: SqlSessionStore
+) -> None:
     coach = Coach(content)
     user = tg.user(1012, "Lia", "en")
-    async with running_bot(tg, coach):
+    async with running_bot(tg, coach, store):
         await user.send("/start")
         await play_in_telegram(tg, coach, user, CAREFUL_BAKERY, lang="en")
         await tg.wait_for(lambda: len(_documents(tg, user.chat.id)) == 1)
@@ -389,23 +399,21 @@ async def test_card_command_sends_the_latest_card_again(tg: FakeTelegram, conten
     assert len(photos) == 2 and photos[0].photo == photos[1].photo
 
 
-class _StoreThatFailsOnce(MemorySessionStore):
-    def __init__(self) -> None:
-        super().__init__()
-        self.fail_next = False
+class _StoreThatFailsOnce(SqlSessionStore):
+    fail_next = False
 
-    async def save(self, session: Session) -> None:
+    async def save(self, session: Session, update_id: int | None = None) -> None:
         if self.fail_next:
             self.fail_next = False
             raise ConnectionError("storage briefly unavailable")
-        await super().save(session)
+        await super().save(session, update_id)
 
 
-async def test_a_failure_is_reported_and_no_answer_is_lost(
-    tg: FakeTelegram, content: Content, caplog: pytest.LogCaptureFixture
+async def test_storage_briefly_unavailable_asks_to_retry_and_loses_nothing(
+    tg: FakeTelegram, content: Content, store: SqlSessionStore, caplog: pytest.LogCaptureFixture
 ) -> None:
     coach = Coach(content)
-    store = _StoreThatFailsOnce()
+    store = _StoreThatFailsOnce(store.engine)
     user = tg.user(1013, "Rui", "en")
     chat = user.chat.id
     async with running_bot(tg, coach, store):
@@ -415,10 +423,8 @@ async def test_a_failure_is_reported_and_no_answer_is_lost(
         await _question_saying(tg, chat, "Question 2 of")
         store.fail_next = True
         await user.send("Handmade shoes")
-        sorry = await tg.wait_for(
-            lambda: next((m for m in tg.messages(chat) if "Something went wrong" in m.text), None)
-        )
-        assert "answers are safe" in sorry.text
+        sorry = await _chat_says(tg, chat, "I can't save right now")
+        assert sorry.text == content.text("tg_db_retry").en
         stored = await store.load(chat, user.id)
         assert stored is not None and stored.answers == {"business_type": "shop"}
         assert stored.state == "offer"

@@ -1,0 +1,180 @@
+"""The session store on SQLAlchemy: one transaction per save, optimistic concurrency."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, cast
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from bot.sessions import CardRecord, DuplicateUpdateError, Erased, Session, StaleSessionError
+from bot.storage.engine import create_engine
+from bot.storage.models import CardRow, InterviewRow, ProcessedUpdate, UserRow, utcnow
+from flows.i18n import Lang, parse_lang
+
+KEEP_PROCESSED_UPDATES = dt.timedelta(days=2)
+"""Telegram stops redelivering an update long before this."""
+PRUNE_EVERY = 256
+
+
+class SqlSessionStore:
+    """Sessions, cards and processed updates in an SQL database."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+
+    @classmethod
+    def from_url(cls, url: str) -> SqlSessionStore:
+        """Open the store of the database at `url`."""
+        return cls(create_engine(url))
+
+    async def close(self) -> None:
+        """Release connections."""
+        await self.engine.dispose()
+
+    async def load(self, chat_id: int, user_id: int) -> Session | None:
+        """Return the user's session in this chat, if they were ever seen."""
+        async with self._sessions() as db:
+            user = await db.get(UserRow, user_id)
+            if user is None:
+                return None
+            interview = await db.scalar(
+                select(InterviewRow)
+                .where(InterviewRow.user_id == user_id, InterviewRow.chat_id == chat_id)
+                .order_by(InterviewRow.id.desc())
+                .limit(1)
+            )
+            card = await db.scalar(
+                select(CardRow)
+                .where(CardRow.user_id == user_id)
+                .order_by(CardRow.id.desc())
+                .limit(1)
+            )
+        session = Session(chat_id, user_id, _lang(user.lang))
+        if interview is not None:
+            session.interview_id = interview.public_id
+            session.state = interview.state
+            session.answers = dict(interview.answers)
+            session.mistakes_shown = list(interview.mistakes_shown)
+            session.pending = list(interview.pending)
+            session.pending_for = interview.pending_for
+            session.question_message_id = interview.question_message_id
+            session.record_id = interview.id
+            session.version = interview.version
+        if card is not None:
+            session.card_answers = dict(card.answers)
+            session.card_lang = _lang(card.lang)
+        return session
+
+    async def save(self, session: Session, update_id: int | None = None) -> None:
+        """Store the session in one transaction, recording the update that changed it."""
+        async with self._sessions() as db:
+            try:
+                async with db.begin():
+                    if update_id is not None:
+                        db.add(ProcessedUpdate(update_id=update_id))
+                        await db.flush()
+                        if update_id % PRUNE_EVERY == 0:
+                            await _prune(db)
+                    await _save_user(db, session)
+                    await _save_interview(db, session)
+                    if session.unsaved_card:
+                        db.add(
+                            CardRow(
+                                user_id=session.user_id,
+                                chat_id=session.chat_id,
+                                interview_id=session.record_id,
+                                lang=session.card_lang or session.lang,
+                                answers=dict(session.card_answers or {}),
+                            )
+                        )
+            except IntegrityError as error:
+                if update_id is not None and await self.seen(update_id):
+                    raise DuplicateUpdateError(update_id) from error
+                raise
+        session.unsaved_card = False
+
+    async def seen(self, update_id: int) -> bool:
+        """Return True if this update was already applied."""
+        async with self._sessions() as db:
+            return await db.get(ProcessedUpdate, update_id) is not None
+
+    async def cards(self, user_id: int) -> list[CardRecord]:
+        """Return the user's cards, newest first."""
+        async with self._sessions() as db:
+            rows = await db.scalars(
+                select(CardRow).where(CardRow.user_id == user_id).order_by(CardRow.id.desc())
+            )
+            return [_card(row) for row in rows]
+
+    async def card(self, user_id: int, card_id: int) -> CardRecord | None:
+        """Return one of the user's cards."""
+        async with self._sessions() as db:
+            row = await db.get(CardRow, card_id)
+            return _card(row) if row is not None and row.user_id == user_id else None
+
+    async def erase(self, user_id: int) -> Erased:
+        """Delete everything stored about the user, in one transaction."""
+        async with self._sessions() as db, db.begin():
+            cards = await db.scalar(select(func.count()).where(CardRow.user_id == user_id)) or 0
+            interviews = (
+                await db.scalar(select(func.count()).where(InterviewRow.user_id == user_id)) or 0
+            )
+            await db.execute(delete(CardRow).where(CardRow.user_id == user_id))
+            await db.execute(delete(InterviewRow).where(InterviewRow.user_id == user_id))
+            profile = await db.execute(delete(UserRow).where(UserRow.id == user_id))
+        return Erased(interviews, cards, bool(cast(Any, profile).rowcount))
+
+
+async def _save_user(db: AsyncSession, session: Session) -> None:
+    user = await db.get(UserRow, session.user_id)
+    if user is None:
+        db.add(UserRow(id=session.user_id, lang=session.lang))
+    elif user.lang != session.lang:
+        user.lang = session.lang
+    await db.flush()
+
+
+async def _save_interview(db: AsyncSession, session: Session) -> None:
+    values: dict[str, Any] = {
+        "public_id": session.interview_id,
+        "state": session.state,
+        "answers": dict(session.answers),
+        "mistakes_shown": list(session.mistakes_shown),
+        "pending": list(session.pending),
+        "pending_for": session.pending_for,
+        "question_message_id": session.question_message_id,
+    }
+    if session.record_id is None:
+        if session.state is None:
+            return  # no interview yet: only the user row is stored
+        row = InterviewRow(user_id=session.user_id, chat_id=session.chat_id, version=1, **values)
+        db.add(row)
+        await db.flush()
+        session.record_id, session.version = row.id, 1
+        return
+    result = await db.execute(
+        update(InterviewRow)
+        .where(InterviewRow.id == session.record_id, InterviewRow.version == session.version)
+        .values(**values, version=session.version + 1, updated_at=utcnow())
+    )
+    if cast(Any, result).rowcount != 1:
+        raise StaleSessionError(session.record_id)
+    session.version += 1
+
+
+async def _prune(db: AsyncSession) -> None:
+    cutoff = utcnow() - KEEP_PROCESSED_UPDATES
+    await db.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < cutoff))
+
+
+def _card(row: CardRow) -> CardRecord:
+    created = row.created_at if row.created_at.tzinfo else row.created_at.replace(tzinfo=dt.UTC)
+    return CardRecord(row.id, created, _lang(row.lang), dict(row.answers))
+
+
+def _lang(code: str) -> Lang:
+    return parse_lang(code) or "en"

@@ -1,0 +1,166 @@
+"""The store on SQLite (always) and PostgreSQL (when TEST_DATABASE_URL is set)."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, func, inspect, select
+
+from bot.sessions import DuplicateUpdateError, Session, StaleSessionError
+from bot.storage.engine import create_engine
+from bot.storage.migrate import downgrade, upgrade
+from bot.storage.models import Base, CardRow, InterviewRow, ProcessedUpdate, UserRow
+from bot.storage.repository import SqlSessionStore
+
+
+def _session(user_id: int = 7, chat_id: int = 70) -> Session:
+    session = Session(chat_id, user_id, "it")
+    session.state = "offer"
+    session.answers = {"business_type": "food"}
+    return session
+
+
+async def test_migrations_build_the_schema_from_empty_and_match_the_models(
+    empty_database: str,
+) -> None:
+    await asyncio.to_thread(upgrade, empty_database)
+    engine = create_engine(empty_database)
+
+    def differences(connection: Connection) -> list[Any]:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, Base.metadata))
+
+    def tables(connection: Connection) -> set[str]:
+        return set(inspect(connection).get_table_names())
+
+    try:
+        async with engine.connect() as connection:
+            assert await connection.run_sync(tables) >= {
+                "users",
+                "interviews",
+                "cards",
+                "processed_updates",
+            }
+            assert await connection.run_sync(differences) == []
+    finally:
+        await engine.dispose()
+    # Down to nothing and up again: every migration can be undone.
+    await asyncio.to_thread(downgrade, empty_database)
+    engine = create_engine(empty_database)
+    try:
+        async with engine.connect() as connection:
+            assert await connection.run_sync(tables) <= {"alembic_version"}
+    finally:
+        await engine.dispose()
+    await asyncio.to_thread(upgrade, empty_database)
+
+
+async def test_a_saved_session_comes_back_whole(any_store: SqlSessionStore) -> None:
+    session = _session()
+    session.mistakes_shown = ["no_budget"]
+    session.pending, session.pending_for, session.question_message_id = (
+        ["instagram"],
+        "networks",
+        12,
+    )
+    await any_store.save(session, update_id=1)
+    loaded = await any_store.load(70, 7)
+    assert loaded is not None
+    assert (loaded.state, loaded.answers, loaded.mistakes_shown) == (
+        "offer",
+        {"business_type": "food"},
+        ["no_budget"],
+    )
+    assert (loaded.pending, loaded.pending_for, loaded.question_message_id) == (
+        ["instagram"],
+        "networks",
+        12,
+    )
+    assert loaded.interview_id == session.interview_id and loaded.version == 1
+    assert await any_store.load(71, 7) is not None, "the user is known in another chat too"
+    assert await any_store.load(70, 8) is None
+
+
+async def test_two_racing_updates_leave_one_consistent_state(any_store: SqlSessionStore) -> None:
+    await any_store.save(_session(), update_id=1)
+    first, second = await any_store.load(70, 7), await any_store.load(70, 7)
+    assert first is not None and second is not None
+    first.answers["offer"], first.state = "Torte", "goal"
+    second.answers["offer"], second.state = "Biscotti", "goal"
+    await any_store.save(first, update_id=2)
+    with pytest.raises(StaleSessionError):
+        await any_store.save(second, update_id=3)
+    stored = await any_store.load(70, 7)
+    assert stored is not None and stored.answers["offer"] == "Torte"
+    assert not await any_store.seen(3), "the refused update left nothing behind"
+    # The loser can re-read and apply after the winner.
+    stored.answers["offer"] = "Biscotti"
+    await any_store.save(stored, update_id=3)
+
+
+async def test_the_same_update_twice_has_one_effect(any_store: SqlSessionStore) -> None:
+    session = _session()
+    await any_store.save(session, update_id=41)
+    again = await any_store.load(70, 7)
+    assert again is not None
+    again.answers["offer"] = "changed by a redelivery"
+    with pytest.raises(DuplicateUpdateError):
+        await any_store.save(again, update_id=41)
+    stored = await any_store.load(70, 7)
+    assert stored is not None and "offer" not in stored.answers and stored.version == 1
+
+
+async def test_cards_are_kept_for_history_newest_first(any_store: SqlSessionStore) -> None:
+    session = _session()
+    for offer in ("Torte", "Biscotti"):
+        session.state = "card"
+        session.finish_card({**session.answers, "offer": offer}, "it")
+        await any_store.save(session)
+        session.start_over()
+        session.state = "business_type"
+    cards = await any_store.cards(7)
+    assert [c.answers["offer"] for c in cards] == ["Biscotti", "Torte"]
+    assert await any_store.card(7, cards[1].id) == cards[1]
+    assert await any_store.card(8, cards[1].id) is None, "nobody opens someone else's card"
+    loaded = await any_store.load(70, 7)
+    assert (
+        loaded is not None
+        and loaded.card_answers is not None
+        and loaded.card_answers["offer"] == "Biscotti"
+    )
+
+
+async def _rows_about(store: SqlSessionStore, user_id: int) -> dict[str, int]:
+    counts = {}
+    async with store.engine.connect() as connection:
+        for name, column in (
+            ("users", UserRow.id),
+            ("interviews", InterviewRow.user_id),
+            ("cards", CardRow.user_id),
+        ):
+            result = await connection.execute(select(func.count()).where(column == user_id))
+            counts[name] = int(result.scalar_one())
+    return counts
+
+
+async def test_erase_leaves_no_row_about_the_user(any_store: SqlSessionStore) -> None:
+    for user_id in (7, 8):
+        session = _session(user_id)
+        session.state = "card"
+        session.finish_card(session.answers, "it")
+        await any_store.save(session, update_id=100 + user_id)
+    erased = await any_store.erase(7)
+    assert (erased.interviews, erased.cards, erased.profile) == (1, 1, True)
+    assert await _rows_about(any_store, 7) == {"users": 0, "interviews": 0, "cards": 0}
+    assert await _rows_about(any_store, 8) == {"users": 1, "interviews": 1, "cards": 1}
+    # Every table was looked at: the only other one holds update ids, nothing about people.
+    assert set(Base.metadata.tables) == {
+        "users",
+        "interviews",
+        "cards",
+        ProcessedUpdate.__tablename__,
+    }
