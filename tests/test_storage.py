@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Connection, func, inspect, select
+from sqlalchemy import Connection, func, insert, inspect, select
 
 from bot.sessions import DuplicateUpdateError, Session, StaleSessionError
 from bot.storage.engine import create_engine
 from bot.storage.migrate import downgrade, upgrade
-from bot.storage.models import Base, CardRow, InterviewRow, ProcessedUpdate, UserRow
-from bot.storage.repository import SqlSessionStore
+from bot.storage.models import Base, CardRow, InterviewRow, ProcessedUpdate, UserRow, utcnow
+from bot.storage.repository import KEEP_PROCESSED_UPDATES, PRUNE_EVERY, SqlSessionStore
 
 
 def _session(user_id: int = 7, chat_id: int = 70) -> Session:
@@ -164,3 +165,13 @@ async def test_erase_leaves_no_row_about_the_user(any_store: SqlSessionStore) ->
         "cards",
         ProcessedUpdate.__tablename__,
     }
+
+
+async def test_old_processed_updates_are_pruned(any_store: SqlSessionStore) -> None:
+    async with any_store.engine.begin() as connection:
+        old = utcnow() - KEEP_PROCESSED_UPDATES - dt.timedelta(hours=1)
+        await connection.execute(insert(ProcessedUpdate).values(update_id=5, processed_at=old))
+        await connection.execute(insert(ProcessedUpdate).values(update_id=6, processed_at=utcnow()))
+    await any_store.save(_session(), update_id=PRUNE_EVERY * 3)
+    assert not await any_store.seen(5)
+    assert await any_store.seen(6) and await any_store.seen(PRUNE_EVERY * 3)
