@@ -14,6 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.app import run
 from bot.config import SettingsError, load_settings, read_dotenv
 from bot.console import run_console
+from bot.logs import RedactSecrets
 from bot.storage.engine import database_label
 from bot.storage.migrate import upgrade
 from flows.coach import Coach, load_checked_content
@@ -53,7 +54,9 @@ def _run_telegram(coach: Coach) -> int:
     except SettingsError as error:
         print(f"Settings error: {error}", file=sys.stderr)
         return 2
-    configure_logging(settings.log_level)
+    configure_logging(
+        settings.log_level, secrets=(settings.telegram_bot_token, settings.webhook_secret)
+    )
     try:
         upgrade(settings.database_url)
     except (SQLAlchemyError, OSError) as error:
@@ -67,10 +70,12 @@ def _run_telegram(coach: Coach) -> int:
     return 0
 
 
-def configure_logging(level: str) -> None:
-    """Log to standard error; HTTP client logs stay quiet because their URLs hold the token."""
+def configure_logging(level: str, secrets: tuple[str, ...] = ()) -> None:
+    """Log to standard error, with the token and webhook secret masked in every line."""
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
-    for noisy in ("httpx", "httpcore"):
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactSecrets(secrets))
+    for noisy in ("httpx", "httpcore"):  # their request lines carry the token in the URL
         logging.getLogger(noisy).setLevel(logging.WARNING)
 
 

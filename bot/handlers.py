@@ -9,7 +9,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
-from telegram import CallbackQuery, Update
+from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
@@ -273,7 +273,7 @@ class Handlers:
             await self._erase(turn, confirmed=tap.option_id == "yes", message=query.message)
             return
         interview = turn.resume_interview()
-        problem = self._stale(turn, tap, query)
+        problem = self._stale(turn, tap)
         if problem is not None or interview is None:
             await query.answer(
                 self.services.coach.content.text(problem or "tg_foreign_button")(turn.lang)
@@ -364,16 +364,13 @@ class Handlers:
         else:
             await turn.send(text)
 
-    def _stale(self, turn: Turn, tap: Tap, query: CallbackQuery) -> str | None:
+    def _stale(self, turn: Turn, tap: Tap) -> str | None:
+        # Any message showing the current question of the current interview may be tapped
+        # (e.g. one sent before a restart): acting on it is the same as acting on the newest.
         session = turn.session
         if tap.interview_id != session.interview_id or not session.active:
             return "tg_foreign_button"
-        message = query.message
-        if tap.question_id != session.state or (
-            session.question_message_id is not None
-            and message is not None
-            and message.message_id != session.question_message_id
-        ):
+        if tap.question_id != session.state:
             return "tg_stale_button"
         return None
 
