@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import BotCommand, Update
+from telegram import BotCommand, BotCommandScopeAllGroupChats, Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -20,12 +20,12 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.handlers import Handlers
 from bot.services import Services
-from bot.sessions import SessionStore
+from bot.storage.classes import ClassStore
 from bot.storage.repository import SqlSessionStore
 from bot.views import Views
 from flows.coach import Coach
 from flows.i18n import LANGS
-from flows.requirements import COMMANDS
+from flows.requirements import COMMANDS, GROUP_COMMANDS
 
 log = logging.getLogger(__name__)
 
@@ -40,13 +40,12 @@ def default_rate_limiter() -> AIORateLimiter:
 def build_application(
     settings: Settings,
     coach: Coach,
-    store: SessionStore | None = None,
+    store: SqlSessionStore | None = None,
     rate_limiter: BaseRateLimiter[Any] | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """Build the application: Bot API endpoint, rate limiter, handlers, start-up texts."""
-    services = Services(
-        coach, store or SqlSessionStore.from_url(settings.database_url), Views(coach.content)
-    )
+    store = store or SqlSessionStore.from_url(settings.database_url)
+    services = Services(coach, store, Views(coach.content), ClassStore(store.engine))
     handlers = Handlers(services)
 
     async def publish_commands_and_description(application: Application) -> None:  # type: ignore[type-arg]
@@ -78,6 +77,9 @@ def build_application(
         "lang": handlers.lang,
         "privacy": handlers.privacy,
         "deletedata": handlers.deletedata,
+        "class": handlers.class_sessions.open_class,
+        "report": handlers.class_sessions.report,
+        "endclass": handlers.class_sessions.end_class,
     }
     guard = handlers.guarded
     application.add_handler(TypeHandler(Update, handlers.skip_seen_updates), group=-1)
@@ -112,6 +114,10 @@ async def set_commands_and_descriptions(application: Application, coach: Coach) 
         shown = lang or "en"
         commands = [BotCommand(name, text(f"cmd_{name}")(shown)) for name in COMMANDS]
         await bot.set_my_commands(commands, language_code=lang)
+        in_groups = [BotCommand(name, text(f"cmd_{name}")(shown)) for name in GROUP_COMMANDS]
+        await bot.set_my_commands(
+            in_groups, scope=BotCommandScopeAllGroupChats(), language_code=lang
+        )
         await bot.set_my_description(text("tg_description")(shown), language_code=lang)
         await bot.set_my_short_description(text("tg_short_description")(shown), language_code=lang)
 

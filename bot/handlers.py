@@ -13,13 +13,16 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
+from bot.classes import ClassSessions
 from bot.keyboards import (
     ANSWER,
     BACK,
+    CASE,
     DONE,
     ERASE,
     HISTORY,
     LANG,
+    SHARE,
     SKIP,
     TOGGLE,
     Tap,
@@ -47,6 +50,7 @@ class Handlers:
 
     def __init__(self, services: Services) -> None:
         self.services = services
+        self.class_sessions = ClassSessions(services)
 
     async def open_turn(self, update: Update, context: Context) -> Turn | None:
         """Load (or create) the session of the user who sent this update."""
@@ -108,27 +112,29 @@ class Handlers:
         turn = await self.open_turn(update, context)
         if turn is None:
             return
+        if context.args and await self.class_sessions.join(turn, context.args[0], context):
+            return
         interview = turn.resume_interview()
         if interview is not None and turn.session.active:
             greeting = turn.ui("tg_welcome_back")
         else:
             interview = turn.begin_interview()
             greeting = f"{turn.ui('welcome')}"
-        await self._ask(turn, [greeting])
+        await turn.ask([greeting])
 
     async def plan(self, update: Update, context: Context) -> None:
         """Start a new interview."""
         turn = await self.open_turn(update, context)
         if turn is not None:
             turn.begin_interview()
-            await self._ask(turn, [])
+            await turn.ask([])
 
     async def restart(self, update: Update, context: Context) -> None:
         """Start again from the first question."""
         turn = await self.open_turn(update, context)
         if turn is not None:
             turn.begin_interview()
-            await self._ask(turn, [turn.ui("restarted")])
+            await turn.ask([turn.ui("restarted")])
 
     async def back(self, update: Update, context: Context) -> None:
         """Go back to the previous question."""
@@ -233,6 +239,8 @@ class Handlers:
         assert interview is not None
         await turn.show(self.services.coach.answer_typed(interview, message.text))
         await turn.finish()
+        if turn.card_shown:
+            await self.class_sessions.card_finished(turn, context)
 
     async def media(self, update: Update, context: Context) -> None:
         """Re-ask kindly when a sticker, photo or voice note arrives instead of an answer."""
@@ -272,6 +280,12 @@ class Handlers:
             await query.answer()
             await self._erase(turn, confirmed=tap.option_id == "yes", message=query.message)
             return
+        if tap.action == CASE:
+            await self.class_sessions.choose_case(update, context, tap)
+            return
+        if tap.action == SHARE:
+            await self.class_sessions.share(update, context, tap)
+            return
         interview = turn.resume_interview()
         problem = self._stale(turn, tap)
         if problem is not None or interview is None:
@@ -304,6 +318,8 @@ class Handlers:
             )
         await turn.show(outputs, edit_message_id=message_id, answered=answered)
         await turn.finish()
+        if turn.card_shown:
+            await self.class_sessions.card_finished(turn, context)
 
     async def on_error(self, update: object, context: Context) -> None:
         """Log the failure with its context (never the token) and tell the user."""
@@ -414,18 +430,6 @@ class Handlers:
         message_id = getattr(replied, "message_id", None)
         return message_id is not None and message_id == turn.session.question_message_id
 
-    async def _ask(self, turn: Turn, prefix: list[str]) -> None:
-        interview = turn.interview
-        assert interview is not None
-        question = self.services.coach.current(interview)[-1]
-        assert isinstance(question, QuestionView)
-        await turn.save()
-        message = await turn.send(
-            turn.question_html(question, prefix), turn.question_markup(question)
-        )
-        turn.session.question_message_id = message.message_id
-        await turn.finish()
-
     async def _with_interview(
         self, update: Update, context: Context, event: Callable[[Interview], list[Output]]
     ) -> None:
@@ -445,7 +449,7 @@ class Handlers:
         note = turn.ui("lang_switched")
         if interview is not None and turn.session.active:
             interview.lang = turn.session.lang
-            await self._ask(turn, [note])
+            await turn.ask([note])
         else:
             await turn.save()
             await turn.send(note)

@@ -9,6 +9,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from flows.coach import QuestionView
 
 ANSWER, TOGGLE, DONE, BACK, SKIP, LANG, HISTORY, ERASE = "a", "t", "d", "b", "s", "l", "h", "x"
+CASE, SHARE = "c", "q"
+ACTIONS = frozenset({ANSWER, TOGGLE, DONE, BACK, SKIP, LANG, HISTORY, ERASE, CASE, SHARE})
 MAX_CALLBACK_BYTES = 64
 
 
@@ -32,16 +34,7 @@ class Tap:
     def unpack(cls, data: str | None) -> Tap | None:
         """Decode callback data; None when it is not ours."""
         parts = (data or "").split(":")
-        if len(parts) != 4 or parts[0] not in {
-            ANSWER,
-            TOGGLE,
-            DONE,
-            BACK,
-            SKIP,
-            LANG,
-            HISTORY,
-            ERASE,
-        }:
+        if len(parts) != 4 or parts[0] not in ACTIONS:
             return None
         return cls(*parts)
 

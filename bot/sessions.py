@@ -43,6 +43,7 @@ class Session:
     record_id: int | None = None
     version: int = 0
     unsaved_card: bool = False
+    class_id: int | None = None
 
     @property
     def active(self) -> bool:
@@ -60,6 +61,7 @@ class Session:
         self.question_message_id = None
         self.record_id = None
         self.version = 0
+        self.class_id = None
 
     def finish_card(self, answers: dict[str, AnswerValue], lang: Lang) -> None:
         """Mark the card built from these answers to be stored with the next save."""

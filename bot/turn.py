@@ -44,6 +44,7 @@ class Turn:
     update_id: int | None = None
     sent: list[Message] = field(default_factory=list)
     saved: tuple[object, ...] | None = None
+    card_shown: bool = False
 
     @property
     def lang(self) -> Lang:
@@ -194,9 +195,23 @@ class Turn:
                 for notice in notices:
                     await self.send(notice)
                 await self.send_card(final.card)
+                self.card_shown = True
             elif notices:
                 await self.send("\n".join(notices))
         await self.save()
+
+    async def ask(self, prefix: list[str]) -> None:
+        """Show the current question as a new message, after the given lines."""
+        interview = self.interview
+        assert interview is not None
+        question = self.services.coach.current(interview)[-1]
+        assert isinstance(question, QuestionView)
+        await self.save()
+        message = await self.send(
+            self.question_html(question, prefix), self.question_markup(question)
+        )
+        self.session.question_message_id = message.message_id
+        await self.finish()
 
     def inline_markup(self, question: QuestionView) -> InlineKeyboardMarkup | None:
         """Return the question's inline buttons (none for a text question)."""

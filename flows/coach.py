@@ -101,6 +101,7 @@ def load_checked_content(directory: Path | None = None) -> Content:
         card_placeholders=requirements.CARD_PLACEHOLDERS,
         required_card_titles=requirements.CARD_TITLES,
         required_card_phrases=requirements.CARD_PHRASES,
+        required_report=requirements.REPORT_TEXTS,
     )
 
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from string import Formatter
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, Field, ValidationError, model_validator
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from flows.conditions import AnswerValue, Condition
 from flows.i18n import LANGS, StrictModel, Text
@@ -173,6 +173,26 @@ class CardContent(StrictModel):
     actions: list[Action] = Field(min_length=4)
 
 
+MAX_BRIEF_LENGTH = 600
+"""A case brief fits one phone screen: at most this many characters per language."""
+
+
+class Case(StrictModel):
+    """A ready case study a teacher can give a class instead of the students' own businesses."""
+
+    id: Id
+    title: Text
+    brief: Text
+
+    @field_validator("brief")
+    @classmethod
+    def _fits_a_screen(cls, brief: Text) -> Text:
+        for lang in LANGS:
+            if len(brief(lang)) > MAX_BRIEF_LENGTH:
+                raise ValueError(f"the {lang} brief is longer than {MAX_BRIEF_LENGTH} characters")
+        return brief
+
+
 class Content(BaseModel):
     """Everything the coach says and knows, validated."""
 
@@ -181,6 +201,8 @@ class Content(BaseModel):
     platforms: list[Platform]
     card: CardContent
     ui: dict[str, Text]
+    cases: list[Case] = []
+    report: dict[str, Text] = {}
 
     def question(self, question_id: str) -> Question:
         """Return the question with this id."""
@@ -209,6 +231,10 @@ class Content(BaseModel):
         """Return a UI string."""
         return self.ui[key]
 
+    def case(self, case_id: str) -> Case | None:
+        """Return the case study with this id, if any."""
+        return next((case for case in self.cases if case.id == case_id), None)
+
     def _questions_by_id(self) -> dict[str, Question]:
         return {question.id: question for question in self.questions}
 
@@ -229,6 +255,8 @@ FILES = {
     "platforms": "platforms.yaml",
     "card": "card.yaml",
     "ui": "ui.yaml",
+    "cases": "cases.yaml",
+    "report": "report.yaml",
 }
 
 
@@ -248,8 +276,12 @@ def load_content(
     card_placeholders: Iterable[str] = (),
     required_card_titles: Iterable[str] = (),
     required_card_phrases: Iterable[str] = (),
+    required_report: Mapping[str, Collection[str]] | None = None,
 ) -> Content:
-    """Load and check every content file; raise ContentError naming the file and the key."""
+    """Load and check every content file; raise ContentError naming the file and the key.
+
+    `required_report` maps each report text the code reads to the placeholders it fills in.
+    """
     directory = directory or default_content_dir()
     raw = {section: _read_yaml(directory / name, name) for section, name in FILES.items()}
     sections: dict[str, Any] = {}
@@ -266,6 +298,8 @@ def load_content(
         platforms=sections["platforms"].platforms,
         card=sections["card"].card,
         ui=sections["ui"].ui,
+        cases=sections["cases"].cases,
+        report=sections["report"].report,
     )
     _check(content, set(required_questions), set(required_ui), set(card_placeholders))
     for kind, required, present in (
@@ -274,6 +308,7 @@ def load_content(
     ):
         for missing in sorted(set(required) - set(present)):
             raise ContentError("card.yaml", f"card.{kind}.{missing}", "missing text")
+    _check_report(content, required_report or {})
     return content
 
 
@@ -297,12 +332,22 @@ class _Ui(StrictModel):
     ui: dict[str, Text]
 
 
+class _Cases(StrictModel):
+    cases: list[Case] = Field(min_length=1)
+
+
+class _Report(StrictModel):
+    report: dict[str, Text]
+
+
 _SECTION_MODELS: dict[str, type[StrictModel]] = {
     "questions": _Questions,
     "mistakes": _Mistakes,
     "platforms": _Platforms,
     "card": _Card,
     "ui": _Ui,
+    "cases": _Cases,
+    "report": _Report,
 }
 
 
@@ -349,6 +394,7 @@ def _check(
     _unique("mistakes.yaml", "mistakes", [m.id for m in content.mistakes])
     _unique("mistakes.yaml", "mistakes.number", [str(m.number) for m in content.mistakes])
     _unique("platforms.yaml", "platforms", [p.id for p in content.platforms])
+    _unique("cases.yaml", "cases", [case.id for case in content.cases])
     for missing in sorted(required_questions - {q.id for q in questions}):
         raise ContentError("questions.yaml", f"questions.{missing}", "required question is missing")
     for missing in sorted(required_ui - set(content.ui)):
@@ -555,3 +601,15 @@ def _check_translations(content: Content, extra_placeholders: set[str]) -> None:
             unknown = fields["en"] - placeholders
             if section in _TEMPLATE_SECTIONS and unknown:
                 raise ContentError(file, key, f"unknown placeholder {{{sorted(unknown)[0]}}}")
+
+
+def _check_report(content: Content, required: Mapping[str, Collection[str]]) -> None:
+    """Every report text the code reads is there, with only the placeholders the code fills."""
+    for missing in sorted(set(required) - set(content.report)):
+        raise ContentError("report.yaml", f"report.{missing}", "missing text")
+    for key, filled in sorted(required.items()):
+        unknown = _fields(content.report[key]("en")) - set(filled)
+        if unknown:
+            raise ContentError(
+                "report.yaml", f"report.{key}", f"unknown placeholder {{{sorted(unknown)[0]}}}"
+            )

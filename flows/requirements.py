@@ -1,5 +1,8 @@
 """Keys the code reads from content/, checked at load so a gap stops start-up, not a chat."""
 
+from collections.abc import Mapping
+from types import MappingProxyType
+
 QUESTIONS = frozenset(
     {
         "business_type",
@@ -135,6 +138,8 @@ COMMANDS = (
     "deletedata",
 )
 
+GROUP_COMMANDS = ("class", "report", "endclass", "help")
+
 TELEGRAM_UI = frozenset(
     {
         "tg_help",
@@ -163,4 +168,32 @@ TELEGRAM_UI = frozenset(
         "tg_description",
         "tg_short_description",
     }
-) | frozenset(f"cmd_{command}" for command in COMMANDS)
+) | frozenset(f"cmd_{command}" for command in (*COMMANDS, *GROUP_COMMANDS))
+
+REPORT_TEXTS: Mapping[str, frozenset[str]] = MappingProxyType(
+    {
+        "heading": frozenset({"title"}),
+        "case": frozenset({"case"}),
+        "own_business": frozenset(),
+        "progress": frozenset({"joined", "finished"}),
+        "nobody_finished": frozenset(),
+        "section_objectives": frozenset(),
+        "section_networks": frozenset(),
+        "section_formats": frozenset(),
+        "several_answers": frozenset(),
+        "count_line": frozenset({"label", "count", "percent"}),
+        "section_mistakes": frozenset(),
+        "mistake_line": frozenset({"number", "title", "count", "finished"}),
+        "section_readiness": frozenset(),
+        "readiness_line": frozenset({"score"}),
+        "readiness_explained": frozenset(),
+        "section_excerpts": frozenset(),
+        "no_excerpts": frozenset(),
+        "excerpt": frozenset({"label", "objective", "networks"}),
+        "anonymous": frozenset({"n"}),
+        "chart_title": frozenset({"title"}),
+        "chart_axis": frozenset(),
+        "chart_nobody": frozenset(),
+    }
+)
+"""Report texts the code reads, each with the placeholders the code fills in."""

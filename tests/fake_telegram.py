@@ -5,6 +5,11 @@ Calls the fake does not implement are recorded in ``unknown_calls`` and answered
 requests are answered 400 like Telegram does and recorded in ``errors`` (the two errors a
 correct bot meets in normal life, "message is not modified" and an expired callback query, go
 to ``expected_errors``). ``assert_clean()`` fails a test that left either list non-empty.
+
+Besides messages, photos, documents and inline keyboards the fake knows regular polls (users vote
+with ``FakeUser.vote``), chat members (set a group's admins with ``set_admins``; users who act in a
+group are its members) and can measure per-chat rates (``max_calls_per_minute``, on the timestamps
+of an injectable ``clock``).
 """
 
 from __future__ import annotations
@@ -16,8 +21,8 @@ import json
 import re
 import struct
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from types import TracebackType
 from typing import Any, Self, TypeVar
 from urllib.parse import urlsplit
@@ -56,11 +61,12 @@ _BUTTON_ACTIONS = frozenset(
 # as JSON strings, plain strings as they are. Telegram decodes them by the parameter's type.
 _INT_PARAMS = frozenset(
     {"message_id", "offset", "limit", "timeout", "cache_time", "max_connections"}
-    | {"message_thread_id", "reply_to_message_id"}
+    | {"message_thread_id", "reply_to_message_id", "user_id", "open_period", "close_date"}
 )
 _BOOL_PARAMS = frozenset(
     {"show_alert", "drop_pending_updates", "disable_notification", "protect_content"}
     | {"allow_sending_without_reply", "disable_web_page_preview", "has_spoiler"}
+    | {"is_anonymous", "allows_multiple_answers", "allows_revoting", "is_closed"}
 )
 _JSON_PARAMS = {
     "reply_markup": "reply keyboard markup",
@@ -71,6 +77,39 @@ _JSON_PARAMS = {
     "caption_entities": "caption entities",
     "reply_parameters": "reply parameters",
     "link_preview_options": "link preview options",
+    "options": "poll options",
+    "question_entities": "question entities",
+}
+# Methods that send or change messages: what Telegram's per-chat flood limits count.
+RATE_LIMITED_METHODS = (
+    "sendMessage",
+    "editMessageText",
+    "editMessageReplyMarkup",
+    "sendPhoto",
+    "sendDocument",
+    "sendPoll",
+    "stopPoll",
+)
+POLL_MAX_QUESTION = 300
+POLL_MIN_OPTIONS = 2
+POLL_MAX_OPTIONS = 10
+POLL_MAX_OPTION = 100
+POLL_OPEN_PERIOD = (5, 2_628_000)
+POLL_CLOSED = "Bad Request: poll has already been closed"
+# What a group admin may do in the fake's ChatMemberAdministrator objects.
+_ADMIN_RIGHTS = {
+    "can_manage_chat": True,
+    "can_delete_messages": True,
+    "can_manage_video_chats": True,
+    "can_restrict_members": True,
+    "can_change_info": True,
+    "can_invite_users": True,
+    "can_pin_messages": True,
+    "can_promote_members": False,
+    "can_post_stories": False,
+    "can_edit_stories": False,
+    "can_delete_stories": False,
+    "can_manage_topics": False,
 }
 
 
@@ -283,6 +322,20 @@ def image_size(data: bytes) -> tuple[int, int] | None:
     return None
 
 
+def valid_button_url(url: object) -> bool:
+    """Whether Telegram takes url for a URL button: http(s) with a dotted host, or tg://."""
+    if not isinstance(url, str) or not url or re.search(r"\s", url):
+        return False
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return False
+    if parts.scheme in ("http", "https"):
+        return bool(host) and "." in str(host).strip(".")  # Telegram refuses "localhost"
+    return parts.scheme == "tg" and bool(parts.netloc)
+
+
 # --------------------------------------------------------------------------- data
 
 
@@ -324,7 +377,11 @@ class FakeChat:
 
 @dataclass(frozen=True)
 class BotMessage:
-    """A snapshot of a message as the user sees it (text is the caption for media)."""
+    """A snapshot of a message as the user sees it (text is the caption for media).
+
+    URL buttons appear in ``buttons`` as (text, None); ``button_url`` gives their url. A poll
+    message has an empty text and its poll in the ``poll_*`` fields, counts as of the snapshot.
+    """
 
     message_id: int
     chat_id: int
@@ -338,6 +395,10 @@ class BotMessage:
     document_mime: str | None = None
     edited: bool = False
     from_bot: bool = True
+    poll_id: str | None = None
+    poll_question: str | None = None
+    poll_options: list[tuple[str, int]] = field(default_factory=list)
+    poll_closed: bool = False
 
     def button_data(self, text: str) -> str | None:
         """The callback_data of the button labelled text (KeyError if there is none)."""
@@ -345,6 +406,14 @@ class BotMessage:
             for label, data in row:
                 if label == text:
                     return data
+        raise KeyError(text)
+
+    def button_url(self, text: str) -> str:
+        """The url of the URL button labelled text (KeyError if there is none)."""
+        for row in (self.reply_markup or {}).get("inline_keyboard", []):
+            for button in row:
+                if button.get("text") == text and "url" in button:
+                    return str(button["url"])
         raise KeyError(text)
 
 
@@ -364,6 +433,7 @@ class _Stored:
         rows = (self.markup or {}).get("inline_keyboard", [])
         buttons = [[(b["text"], b.get("callback_data")) for b in row] for row in rows]
         doc = self.document
+        poll = self.payload.get("poll") or {}
         return BotMessage(
             message_id=self.payload["message_id"],
             chat_id=self.chat_id,
@@ -377,7 +447,55 @@ class _Stored:
             document_mime=doc.content_type if doc else None,
             edited=self.edited,
             from_bot=self.from_bot,
+            poll_id=poll.get("id"),
+            poll_question=poll.get("question"),
+            poll_options=[(o["text"], o["voter_count"]) for o in poll.get("options", [])],
+            poll_closed=bool(poll.get("is_closed", False)),
         )
+
+
+@dataclass
+class _Poll:
+    """A regular poll the bot sent; votes maps a user id to their chosen option ids."""
+
+    id: str
+    question: str
+    question_entities: list[JSON]
+    options: list[JSON]  # text, persistent_id and maybe text_entities
+    is_anonymous: bool
+    allows_multiple_answers: bool
+    allows_revoting: bool
+    is_closed: bool = False
+    open_period: int | None = None
+    close_date: int | None = None
+    deadline: float | None = None  # on the fake's clock
+    votes: dict[int, list[int]] = field(default_factory=dict)
+    chat_id: int = 0
+    message_id: int = 0
+
+    def to_api(self) -> JSON:
+        """The Bot API Poll object."""
+        counts = [0] * len(self.options)
+        for chosen in self.votes.values():
+            for option_id in chosen:
+                counts[option_id] += 1
+        options = [
+            {"text": option["text"], "voter_count": count, "persistent_id": option["persistent_id"]}
+            | ({"text_entities": option["text_entities"]} if option.get("text_entities") else {})
+            for option, count in zip(self.options, counts, strict=True)
+        ]
+        poll: JSON = {"id": self.id, "question": self.question, "options": options}
+        poll |= {"total_voter_count": len(self.votes), "is_closed": self.is_closed}
+        poll |= {"is_anonymous": self.is_anonymous, "type": "regular"}
+        poll |= {"allows_multiple_answers": self.allows_multiple_answers}
+        poll |= {"allows_revoting": self.allows_revoting, "members_only": False}
+        if self.question_entities:
+            poll["question_entities"] = self.question_entities
+        if self.open_period is not None:
+            poll["open_period"] = self.open_period
+        if self.close_date is not None:
+            poll["close_date"] = self.close_date
+        return poll
 
 
 @dataclass
@@ -488,6 +606,23 @@ class FakeUser:
             f" {stored.snapshot().buttons}"
         )
 
+    async def vote(
+        self,
+        message: BotMessage | int,
+        option_ids: Sequence[int],
+        chat: FakeChat | int | None = None,
+    ) -> JSON:
+        """Vote in the poll of the message, replacing an earlier vote; [] retracts it.
+
+        The bot gets a ``poll_answer`` update if the poll is not anonymous and a ``poll`` update
+        with the new counts. Returns the Poll object. Voting on a closed poll, on a message without
+        a poll, for options the poll does not have, or for several options when the poll takes
+        one, raises AssertionError: a Telegram client would not let the user do it.
+        """
+        chat_id = message.chat_id if isinstance(message, BotMessage) else self._chat(chat).id
+        message_id = message.message_id if isinstance(message, BotMessage) else message
+        return self._tg._vote(self, self._tg._message(chat_id, message_id), list(option_ids))
+
     async def next_bot_message(
         self, chat: FakeChat | int | None = None, timeout: float = 5.0
     ) -> BotMessage:
@@ -522,8 +657,12 @@ class FakeTelegram:
         callback_ttl: float = 900.0,
         webhook_attempts: int = 4,
         webhook_backoff: float = 0.05,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.token = token
+        # Seconds, for the timestamps in ``calls``, callback query expiry and poll open periods;
+        # a test can pass its own to compress time.
+        self.clock = clock
         self.bot_user: JSON = {
             "id": int(token.split(":", 1)[0]),
             "is_bot": True,
@@ -555,6 +694,11 @@ class FakeTelegram:
         self._update_ids = itertools.count(10_001)
         self._file_counter = itertools.count(1)
         self._query_ids = itertools.count(4_000_000_001)
+        self._poll_ids = itertools.count(5_360_000_000_000_000_001)
+        self._polls: dict[str, _Poll] = {}
+        self._admins: dict[int, list[int]] = {}
+        self._creators: dict[int, int] = {}
+        self._members: dict[int, set[int]] = {}
         self._changed = asyncio.Event()
         self._closing = False
         self._runner: web.AppRunner | None = None
@@ -570,6 +714,10 @@ class FakeTelegram:
             "sendchataction": self._send_chat_action,
             "sendphoto": self._send_photo,
             "senddocument": self._send_document,
+            "sendpoll": self._send_poll,
+            "stoppoll": self._stop_poll,
+            "getchatadministrators": self._get_chat_administrators,
+            "getchatmember": self._get_chat_member,
             "setmycommands": self._set_my_commands,
             "getmycommands": self._get_my_commands,
             "setmydescription": self._set_my_description,
@@ -638,8 +786,49 @@ class FakeTelegram:
             self.users[user_id] = FakeUser(self, api_user, chat)
         return self.users[user_id]
 
+    def set_admins(
+        self, chat: FakeChat | int, user_ids: Iterable[int], creator: int | None = None
+    ) -> None:
+        """Make these users (tg.user() ones, or the bot) the group's admins and creator.
+
+        Replaces what an earlier call set; getChatAdministrators lists the creator first.
+        """
+        chat_id = chat.id if isinstance(chat, FakeChat) else chat
+        if chat_id not in self.chats or self.chats[chat_id].type == "private":
+            raise AssertionError(f"set_admins: {chat_id} is not a group the fake knows")
+        admins = list(dict.fromkeys(user_ids))
+        for user_id in [*admins, *([] if creator is None else [creator])]:
+            if self._known_user(user_id) is None:
+                raise AssertionError(f"set_admins: create user {user_id} with tg.user() first")
+        self._admins[chat_id] = [user_id for user_id in admins if user_id != creator]
+        self._creators.pop(chat_id, None)
+        if creator is not None:
+            self._creators[chat_id] = creator
+
+    def max_calls_per_minute(
+        self, chat_id: int, methods: Iterable[str] = RATE_LIMITED_METHODS
+    ) -> int:
+        """The most calls of these methods to the chat inside any 60-second window.
+
+        Windows are half-open: two calls exactly 60 seconds apart are in different minutes.
+        Timestamps come from ``clock`` when the call arrived; refused calls count too.
+        """
+        wanted = {method.lower() for method in methods}
+        times = sorted(
+            moment
+            for method, params, moment in self.calls
+            if method.lower() in wanted and params.get("chat_id") == chat_id
+        )
+        most, first = 0, 0
+        for last, moment in enumerate(times):
+            while moment - times[first] >= 60:
+                first += 1
+            most = max(most, last - first + 1)
+        return most
+
     def messages(self, chat_id: int) -> list[BotMessage]:
         """The chat's current messages (user and bot), oldest first."""
+        self._expire_polls()
         stored = self._messages.get(chat_id, {})
         return [stored[message_id].snapshot() for message_id in sorted(stored)]
 
@@ -673,16 +862,78 @@ class FakeTelegram:
 
     def _user_message(self, user: FakeUser, chat: FakeChat, fields: JSON, text: str = "") -> JSON:
         stored = self._store(chat, user.user, fields, from_bot=False, text=text)
+        self._joined(user, stored.chat_id)
         self.enqueue("message", stored.payload)
         return stored.payload
 
+    def _joined(self, user: FakeUser, chat_id: int) -> None:
+        """A user who acts in a group (sends, taps, votes) is one of its members."""
+        if self.chats[chat_id].type != "private":
+            self._members.setdefault(chat_id, set()).add(user.id)
+
     def _callback_query(self, user: FakeUser, stored: _Stored, data: str) -> str:
+        self._joined(user, stored.chat_id)
         query_id = str(next(self._query_ids))
-        self._queries[query_id] = _Query(created=time.monotonic())
+        self._queries[query_id] = _Query(created=self.clock())
         chat_instance = str(abs(stored.chat_id) * 1_000_003 + 4242)
         query = {"id": query_id, "from": user.user, "message": dict(stored.payload)}
         self.enqueue("callback_query", query | {"chat_instance": chat_instance, "data": data})
         return query_id
+
+    def _vote(self, user: FakeUser, stored: _Stored, option_ids: list[int]) -> JSON:
+        where = f"message {stored.payload['message_id']} in chat {stored.chat_id}"
+        if "poll" not in stored.payload:
+            raise AssertionError(f"{where} has no poll to vote in")
+        self._expire_polls()
+        poll = self._polls[stored.payload["poll"]["id"]]
+        if poll.is_closed:
+            raise AssertionError(f"the poll of {where} is closed: nobody can vote in it")
+        if len(set(option_ids)) != len(option_ids) or not all(
+            0 <= option_id < len(poll.options) for option_id in option_ids
+        ):
+            raise AssertionError(f"the poll of {where} has no options {option_ids}")
+        if len(option_ids) > 1 and not poll.allows_multiple_answers:
+            raise AssertionError(f"the poll of {where} takes one answer, not {option_ids}")
+        previous = poll.votes.get(user.id, [])
+        chosen = sorted(option_ids)
+        if previous and chosen != previous and not poll.allows_revoting:
+            raise AssertionError(f"the poll of {where} does not let voters change their vote")
+        self._joined(user, stored.chat_id)
+        if chosen == previous:
+            return poll.to_api()  # nothing changed: Telegram tells the bot nothing
+        if chosen:
+            poll.votes[user.id] = chosen
+        else:
+            poll.votes.pop(user.id)
+        stored.payload["poll"] = poll.to_api()
+        if not poll.is_anonymous:
+            persistent = [poll.options[option_id]["persistent_id"] for option_id in chosen]
+            answer = {"poll_id": poll.id, "user": user.user, "option_ids": chosen}
+            self.enqueue("poll_answer", answer | {"option_persistent_ids": persistent})
+        self.enqueue("poll", poll.to_api())
+        return poll.to_api()
+
+    def _close_poll(self, poll: _Poll) -> JSON:
+        """Close the poll; the bot gets a ``poll`` update with the final state."""
+        poll.is_closed = True
+        self._messages[poll.chat_id][poll.message_id].payload["poll"] = poll.to_api()
+        self.enqueue("poll", poll.to_api())
+        return poll.to_api()
+
+    def _expire_polls(self) -> None:
+        """Close the polls whose open period or close date has passed on the clock."""
+        now = self.clock()
+        for poll in self._polls.values():
+            if not poll.is_closed and poll.deadline is not None and now >= poll.deadline:
+                self._close_poll(poll)
+
+    def _known_user(self, user_id: int) -> JSON | None:
+        """The User object of the bot or of a simulated user, as getChatMember shows it."""
+        if user_id == self.bot_user["id"]:
+            return dict(self.bot_user)
+        if user_id in self.users:
+            return {k: v for k, v in self.users[user_id].user.items() if k != "language_code"}
+        return None
 
     # ------------------------------------------------------------------ state helpers
 
@@ -753,7 +1004,7 @@ class FakeTelegram:
                 self.unknown_calls.append(method)
                 return self._reply({"ok": False, "error_code": 404, "description": "Not Found"})
             if "chat_id" in params:
-                self.calls.append((method, params, time.monotonic()))
+                self.calls.append((method, params, self.clock()))
             result = await handler(params)
         except _ApiError as exc:
             (self.expected_errors if exc.expected else self.errors).append(
@@ -891,7 +1142,7 @@ class FakeTelegram:
             data = button["callback_data"]
             if not isinstance(data, str) or not 1 <= len(data.encode()) <= 64:
                 raise _ApiError("Bad Request: BUTTON_DATA_INVALID")
-        if "url" in button and not re.match(r"(https?|tg)://\S+$", str(button["url"])):
+        if "url" in button and not valid_button_url(button["url"]):
             raise _ApiError("Bad Request: BUTTON_URL_INVALID")
 
     def _reply_fields(self, chat: FakeChat, params: JSON) -> JSON:
@@ -968,6 +1219,7 @@ class FakeTelegram:
 
     def _drop_unwanted(self) -> None:
         """Forget queued updates of kinds the bot did not ask for (allowed_updates)."""
+        self._expire_polls()
         allowed = self.allowed_updates
 
         def wanted(update: JSON) -> bool:
@@ -1021,7 +1273,7 @@ class FakeTelegram:
         query = self._queries.get(str(params.get("callback_query_id", "")))
         if query is None or query.answered:
             raise _ApiError(QUERY_TOO_OLD)
-        if time.monotonic() - query.created >= self.callback_ttl:
+        if self.clock() - query.created >= self.callback_ttl:
             raise _ApiError(QUERY_TOO_OLD, expected=True)
         if len(str(params.get("text") or "")) > 200:
             raise _ApiError("Bad Request: MESSAGE_TOO_LONG")
@@ -1069,6 +1321,155 @@ class FakeTelegram:
         fields |= self._caption_fields(caption, entities) | self._reply_fields(chat, params)
         markup = self._markup(params.get("reply_markup"))
         return self._send(chat, fields, markup, html, document=upload)
+
+    async def _send_poll(self, params: JSON) -> JSON:
+        chat = self._chat(params)
+        question, question_entities = self._formatted(
+            params.get("question"),
+            params.get("question_parse_mode"),
+            params.get("question_entities"),
+        )
+        if not question.strip():
+            raise _ApiError("Bad Request: poll question must be non-empty")
+        if len(question) > POLL_MAX_QUESTION:
+            raise _ApiError(
+                f"Bad Request: poll question length must not exceed {POLL_MAX_QUESTION}"
+            )
+        options = self._poll_options(params.get("options"))
+        kind = params.get("type") or "regular"
+        if kind == "quiz":
+            raise _ApiError("Bad Request: the fake server supports only regular polls, not quizzes")
+        if kind != "regular":
+            raise _ApiError("Bad Request: wrong poll type specified")
+        is_anonymous = params.get("is_anonymous") is not False
+        if chat.type == "channel" and not is_anonymous:
+            raise _ApiError("Bad Request: non-anonymous polls can't be sent to channel chats")
+        open_period, close_date = params.get("open_period"), params.get("close_date")
+        seconds: int | None = None  # open_period wins over close_date, as in Telegram
+        if open_period is not None:
+            seconds = int(open_period)
+        elif close_date is not None:
+            seconds = int(close_date) - int(time.time())
+        if seconds is not None and not POLL_OPEN_PERIOD[0] <= seconds <= POLL_OPEN_PERIOD[1]:
+            what = "open period" if open_period is not None else "close date"
+            raise _ApiError(f"Bad Request: wrong poll {what} specified")
+        markup = self._markup(params.get("reply_markup"))
+        fields = self._reply_fields(chat, params)
+        poll = _Poll(
+            id=str(next(self._poll_ids)),
+            question=question,
+            question_entities=question_entities,
+            options=options,
+            is_anonymous=is_anonymous,
+            allows_multiple_answers=bool(params.get("allows_multiple_answers")),
+            allows_revoting=params.get("allows_revoting") is not False,
+            is_closed=bool(params.get("is_closed")),
+            open_period=None if open_period is None else seconds,
+            close_date=None if seconds is None else int(time.time()) + seconds,
+            deadline=None if seconds is None else self.clock() + seconds,
+        )
+        payload = self._send(chat, {"poll": poll.to_api()} | fields, markup, None)
+        poll.chat_id, poll.message_id = chat.id, payload["message_id"]
+        self._polls[poll.id] = poll
+        return payload
+
+    def _poll_options(self, options: Any) -> list[JSON]:
+        """Validate sendPoll options: InputPollOption objects or plain strings."""
+        if options is not None and not isinstance(options, list):
+            raise _ApiError("Bad Request: can't parse poll options JSON object")
+        options = options or []
+        if len(options) < POLL_MIN_OPTIONS:
+            raise _ApiError(f"Bad Request: poll must have at least {POLL_MIN_OPTIONS} option")
+        if len(options) > POLL_MAX_OPTIONS:
+            raise _ApiError(f"Bad Request: poll can't have more than {POLL_MAX_OPTIONS} options")
+        checked = []
+        for index, raw in enumerate(options):
+            option = {"text": raw} if isinstance(raw, str) else raw
+            if not isinstance(option, dict) or not isinstance(option.get("text"), str):
+                raise _ApiError("Bad Request: can't parse InputPollOption JSON object")
+            text, entities = self._formatted(
+                option["text"], option.get("text_parse_mode"), option.get("text_entities")
+            )
+            if not text.strip():
+                raise _ApiError("Bad Request: poll options must be non-empty")
+            if len(text) > POLL_MAX_OPTION:
+                raise _ApiError(
+                    f"Bad Request: poll options length must not exceed {POLL_MAX_OPTION}"
+                )
+            entry: JSON = {"text": text, "persistent_id": f"opt{index + 1:02d}"}
+            checked.append(entry | ({"text_entities": entities} if entities else {}))
+        return checked
+
+    @staticmethod
+    def _formatted(raw: Any, mode: Any, entities: Any) -> tuple[str, list[JSON]]:
+        """Visible text and entities of a text with an optional parse mode (only HTML)."""
+        text = "" if raw is None else str(raw)
+        parse_mode = str(mode or "")
+        if parse_mode.upper() == "HTML":
+            try:
+                return parse_html(text)
+            except HtmlError as exc:
+                raise _ApiError(f"Bad Request: can't parse entities: {exc}") from None
+        if parse_mode:
+            raise _ApiError(
+                f"Bad Request: can't parse entities: the fake server checks only parse_mode HTML,"
+                f" not {parse_mode!r}"
+            )
+        return text, list(entities or [])
+
+    async def _stop_poll(self, params: JSON) -> JSON:
+        chat = self._chat(params)
+        if params.get("inline_message_id"):
+            raise _ApiError("Bad Request: the fake does not support inline_message_id")
+        stored = self._messages.get(chat.id, {}).get(params.get("message_id", 0))
+        if stored is None or "poll" not in stored.payload:
+            raise _ApiError("Bad Request: message with poll to stop not found")
+        if not stored.from_bot:
+            raise _ApiError("Bad Request: message can't be edited")
+        markup = self._markup(params.get("reply_markup"), inline_only=True)
+        self._expire_polls()
+        poll = self._polls[stored.payload["poll"]["id"]]
+        if poll.is_closed:
+            raise _ApiError(POLL_CLOSED)
+        stored.payload.pop("reply_markup", None)  # like an edit: no reply_markup removes it
+        if markup:
+            stored.payload["reply_markup"] = markup
+        stored.markup = markup
+        result = self._close_poll(poll)
+        self._emit(stored, edited=False)
+        return result
+
+    async def _get_chat_administrators(self, params: JSON) -> list[JSON]:
+        chat = self._chat(params)
+        if chat.type == "private":
+            raise _ApiError("Bad Request: there are no administrators in the private chat")
+        creator = self._creators.get(chat.id)
+        ids = ([] if creator is None else [creator]) + self._admins.get(chat.id, [])
+        return [self._chat_member(chat, user_id) for user_id in ids]
+
+    async def _get_chat_member(self, params: JSON) -> JSON:
+        chat = self._chat(params)
+        user_id = params.get("user_id")
+        if not isinstance(user_id, int):
+            raise _ApiError("Bad Request: invalid user_id specified")
+        return self._chat_member(chat, user_id)
+
+    def _chat_member(self, chat: FakeChat, user_id: int) -> JSON:
+        """The ChatMember object: creator, administrator, member or left."""
+        user = self._known_user(user_id)
+        if user is None:
+            raise _ApiError("Bad Request: user not found")
+        if self._creators.get(chat.id) == user_id:
+            return {"status": "creator", "user": user, "is_anonymous": False}
+        if user_id in self._admins.get(chat.id, []):
+            member: JSON = {"status": "administrator", "user": user, "can_be_edited": False}
+            return member | {"is_anonymous": False} | _ADMIN_RIGHTS
+        in_chat = (
+            user_id == self.bot_user["id"]
+            or user_id == chat.id
+            or user_id in self._members.get(chat.id, set())
+        )
+        return {"status": "member" if in_chat else "left", "user": user}
 
     @staticmethod
     def _caption_fields(caption: str, entities: list[JSON]) -> JSON:

@@ -10,7 +10,7 @@ from telegram.ext import AIORateLimiter, Application
 
 from bot.app import build_application
 from bot.config import Settings
-from bot.sessions import SessionStore
+from bot.storage.repository import SqlSessionStore
 from flows.coach import Coach
 from flows.conditions import AnswerValue
 from flows.i18n import Lang
@@ -33,7 +33,7 @@ def roomy_rate_limiter() -> AIORateLimiter:
 
 @asynccontextmanager
 async def running_bot(
-    tg: FakeTelegram, coach: Coach, store: SessionStore
+    tg: FakeTelegram, coach: Coach, store: SqlSessionStore
 ) -> AsyncIterator[Application]:  # type: ignore[type-arg]
     """Run the application with long polling against the fake server."""
     application = build_application(settings_for(tg), coach, store, roomy_rate_limiter())

@@ -168,6 +168,44 @@ BROKEN: list[tuple[str, str, Callable[[Any], None], str]] = [
         lambda d: d["card"]["goals"].pop("leads"),
         "card.yaml: card.goals.leads: missing entry",
     ),
+    (
+        "missing translation of a case brief",
+        "cases.yaml",
+        lambda d: d["cases"][1]["brief"].pop("en"),
+        "cases.yaml: cases[1](id=consulting).brief.en: Field required",
+    ),
+    (
+        "case brief too long for a screen",
+        "cases.yaml",
+        lambda d: d["cases"][0]["brief"].update(it="Pizzeria. " * 61),
+        "cases.yaml: cases[0](id=pizzeria).brief: Value error, the it brief is longer than 600",
+    ),
+    (
+        "duplicate case id",
+        "cases.yaml",
+        lambda d: d["cases"][2].update(id="pizzeria"),
+        "cases.yaml: cases.pizzeria: duplicate id",
+    ),
+    (
+        "missing report text",
+        "report.yaml",
+        lambda d: d["report"].pop("mistake_line"),
+        "report.yaml: report.mistake_line: missing text",
+    ),
+    (
+        "report placeholder the code does not fill",
+        "report.yaml",
+        lambda d: d["report"]["progress"].update(
+            it="{joined} e {finishd}", en="{joined}, {finishd}"
+        ),
+        "report.yaml: report.progress: unknown placeholder {finishd}",
+    ),
+    (
+        "report placeholders differ between languages",
+        "report.yaml",
+        lambda d: d["report"]["heading"].update(it="Report della classe"),
+        "report.yaml: report.heading: the translations use different {placeholders}",
+    ),
 ]
 
 

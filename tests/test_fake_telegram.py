@@ -15,18 +15,39 @@ from telegram import (
     Bot,
     BotCommand,
     BotCommandScopeAllPrivateChats,
+    ChatMemberAdministrator,
+    ChatMemberLeft,
+    ChatMemberMember,
+    ChatMemberOwner,
     ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputPollOption,
     MessageEntity,
+    Poll,
+    PollAnswer,
     ReplyParameters,
     Update,
 )
-from telegram.constants import ChatAction, ParseMode
+from telegram.constants import ChatAction, ChatMemberStatus, ParseMode
 from telegram.error import BadRequest, Conflict, EndPointNotFound, InvalidToken
-from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    PollAnswerHandler,
+    PollHandler,
+)
 
-from tests.fake_telegram import NOT_MODIFIED, QUERY_TOO_OLD, FakeTelegram, image_size, parse_html
+from tests.fake_telegram import (
+    NOT_MODIFIED,
+    POLL_CLOSED,
+    QUERY_TOO_OLD,
+    FakeTelegram,
+    image_size,
+    parse_html,
+)
 
 TOKEN = "123456:TEST-fake-token"
 KEYBOARD = InlineKeyboardMarkup(
@@ -346,11 +367,11 @@ async def test_unknown_method_via_ptb_is_recorded(tg: FakeTelegram, bot: Bot) ->
 async def test_unknown_method_and_error_shapes(
     tg: FakeTelegram, http: aiohttp.ClientSession
 ) -> None:
-    async with http.post(f"{tg.url}/bot{TOKEN}/sendPoll", json={"chat_id": 1}) as response:
+    async with http.post(f"{tg.url}/bot{TOKEN}/sendSurvey", json={"chat_id": 1}) as response:
         assert response.status == 404
         assert await response.json() == {"ok": False, "error_code": 404, "description": "Not Found"}
-    assert tg.unknown_calls == ["sendPoll"]
-    with pytest.raises(AssertionError, match="unknown method: sendPoll"):
+    assert tg.unknown_calls == ["sendSurvey"]
+    with pytest.raises(AssertionError, match="unknown method: sendSurvey"):
         tg.assert_clean()
     tg.unknown_calls.clear()
 
@@ -572,3 +593,363 @@ async def test_a_ptb_application_round_trip(tg: FakeTelegram) -> None:
         finally:
             await app.updater.stop()
             await app.stop()
+
+
+# --------------------------------------------------------------------------- polls
+
+
+class Clock:
+    """A clock a test moves by hand (FakeTelegram(clock=...))."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+async def test_send_poll_votes_and_stop_poll_via_ptb(tg: FakeTelegram, bot: Bot) -> None:
+    group = tg.group_chat(1001, "Bottega")
+    anna, ben = tg.user(7, "Anna"), tg.user(8, "Ben")
+    sent = await bot.send_poll(
+        group.id,
+        "Quali canali usi?",
+        ["Instagram", InputPollOption("TikTok"), "Facebook"],
+        is_anonymous=False,
+        allows_multiple_answers=True,
+        reply_markup=KEYBOARD,
+    )
+    poll = sent.poll
+    assert poll is not None and sent.reply_markup == KEYBOARD
+    assert (poll.question, poll.type, poll.total_voter_count) == ("Quali canali usi?", "regular", 0)
+    assert [(o.text, o.voter_count) for o in poll.options] == [
+        ("Instagram", 0),
+        ("TikTok", 0),
+        ("Facebook", 0),
+    ]
+    assert not poll.is_closed and not poll.is_anonymous and poll.allows_multiple_answers
+    assert len({o.persistent_id for o in poll.options}) == 3
+
+    seen = await anna.next_bot_message(group)
+    assert (seen.message_id, seen.poll_id, seen.poll_question) == (
+        sent.message_id,
+        poll.id,
+        "Quali canali usi?",
+    )
+    assert seen.text == "" and seen.from_bot and not seen.poll_closed
+    assert seen.buttons[0] == [("Sì", "yes"), ("No", "no")]
+    assert [m.poll_id for m in tg.messages(group.id)] == [poll.id]
+
+    await anna.vote(seen, [2, 0])
+    await ben.vote(sent.message_id, [1], chat=group)
+    await anna.vote(seen, [1])  # replaces Anna's vote
+    updates = await bot.get_updates()
+    assert [u.poll_answer is not None for u in updates] == [True, False] * 3
+    answers = [u.poll_answer for u in updates if u.poll_answer is not None]
+    assert [(a.poll_id, a.user and a.user.id, a.option_ids) for a in answers] == [
+        (poll.id, 7, (0, 2)),
+        (poll.id, 8, (1,)),
+        (poll.id, 7, (1,)),
+    ]
+    persistent_ids = [option.persistent_id for option in poll.options]
+    assert list(answers[0].option_persistent_ids) == [persistent_ids[0], persistent_ids[2]]
+    latest = updates[-1].poll
+    assert latest is not None and latest.total_voter_count == 2
+    assert [o.voter_count for o in latest.options] == [0, 2, 0]
+    assert tg.messages(group.id)[0].poll_options == [
+        ("Instagram", 0),
+        ("TikTok", 2),
+        ("Facebook", 0),
+    ]
+
+    await ben.vote(sent.message_id, [], chat=group)  # retracts
+    (retracted, counts) = await bot.get_updates(offset=updates[-1].update_id + 1)
+    assert retracted.poll_answer is not None and retracted.poll_answer.option_ids == ()
+    assert counts.poll is not None and counts.poll.total_voter_count == 1
+
+    closed = await bot.stop_poll(group.id, sent.message_id)
+    assert closed.is_closed and closed.id == poll.id and closed.total_voter_count == 1
+    stopped = await anna.next_bot_message(group)
+    assert stopped.poll_closed and stopped.buttons == []  # no reply_markup removes the keyboard
+    (final,) = await bot.get_updates(offset=counts.update_id + 1)
+    assert final.poll is not None and final.poll.is_closed
+
+    with pytest.raises(BadRequest, match=ci("poll has already been closed")):
+        await bot.stop_poll(group.id, sent.message_id)
+    assert take_errors(tg) == [f"stopPoll: {POLL_CLOSED}"]
+    with pytest.raises(AssertionError, match="closed"):
+        await anna.vote(stopped, [0])
+
+
+async def test_anonymous_poll_sends_only_counts(tg: FakeTelegram, bot: Bot) -> None:
+    user = tg.user(42, "Anna")
+    sent = await bot.send_poll(user.id, "Ti è utile?", ["Sì", "No"])
+    assert (
+        sent.poll is not None and sent.poll.is_anonymous and not sent.poll.allows_multiple_answers
+    )
+    message = await user.next_bot_message()
+    await user.vote(message, [0])
+    await user.vote(message, [0])  # the same vote again changes nothing
+    (update,) = await bot.get_updates()
+    assert update.poll is not None and update.poll_answer is None
+    assert [o.voter_count for o in update.poll.options] == [1, 0]
+    with pytest.raises(AssertionError, match="takes one answer"):
+        await user.vote(message, [0, 1])
+    with pytest.raises(AssertionError, match="no options"):
+        await user.vote(message, [2])
+    text = await bot.send_message(user.id, "non un sondaggio")
+    with pytest.raises(AssertionError, match="no poll"):
+        await user.vote(text.message_id, [0])
+    with pytest.raises(BadRequest, match=ci("message with poll to stop not found")):
+        await bot.stop_poll(user.id, text.message_id)
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Grazie", callback_data="thanks")]])
+    final = await bot.stop_poll(user.id, sent.message_id, reply_markup=keyboard)
+    assert final.is_closed and [o.voter_count for o in final.options] == [1, 0]
+    assert tg.messages(user.id)[0].buttons == [[("Grazie", "thanks")]]
+    assert take_errors(tg) == ["stopPoll: Bad Request: message with poll to stop not found"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "description"),
+    [
+        ({"question": " "}, "poll question must be non-empty"),
+        ({"question": "q" * 301}, "poll question length must not exceed 300"),
+        ({"options": ["solo"]}, "poll must have at least 2 option"),
+        ({"options": [f"o{i}" for i in range(11)]}, "poll can't have more than 10 options"),
+        ({"options": ["a", ""]}, "poll options must be non-empty"),
+        ({"options": ["a", {"text": "b" * 101}]}, "poll options length must not exceed 100"),
+        ({"options": ["a", {"label": "b"}]}, "can't parse InputPollOption JSON object"),
+        ({"type": "quiz"}, "the fake server supports only regular polls, not quizzes"),
+        ({"open_period": 3}, "wrong poll open period specified"),
+        (
+            {"reply_markup": {"inline_keyboard": [[{"text": "x"}]]}},
+            "text buttons are unallowed in the inline keyboard",
+        ),
+    ],
+)
+async def test_send_poll_is_validated(
+    tg: FakeTelegram, http: aiohttp.ClientSession, changes: dict[str, object], description: str
+) -> None:
+    tg.user(42, "Anna")
+    body = {"chat_id": 42, "question": "Q?", "options": ["a", {"text": "b"}]} | changes
+    async with http.post(f"{tg.url}/bot{TOKEN}/sendPoll", json=body) as response:
+        assert response.status == 400
+        assert (await response.json())["description"] == f"Bad Request: {description}"
+    assert take_errors(tg) == [f"sendPoll: Bad Request: {description}"]
+    assert tg.messages(42) == []
+
+
+async def test_send_poll_takes_plain_string_options_as_form_fields(
+    tg: FakeTelegram, http: aiohttp.ClientSession
+) -> None:
+    tg.user(42, "Anna")
+    form = {"chat_id": "42", "question": "Q?", "options": '["a", "b"]', "is_anonymous": "false"}
+    async with http.post(f"{tg.url}/bot{TOKEN}/sendPoll", data=form) as response:
+        poll = (await response.json())["result"]["poll"]
+    assert [o["text"] for o in poll["options"]] == ["a", "b"] and poll["is_anonymous"] is False
+    (message,) = tg.messages(42)
+    assert message.poll_options == [("a", 0), ("b", 0)]
+
+
+async def test_poll_open_period_runs_on_the_clock() -> None:
+    clock = Clock()
+    async with (
+        FakeTelegram(token=TOKEN, clock=clock) as fake,
+        Bot(TOKEN, base_url=f"{fake.url}/bot") as bot,
+    ):
+        user = fake.user(42, "Anna")
+        sent = await bot.send_poll(user.id, "Pronta?", ["Sì", "No"], open_period=30)
+        assert sent.poll is not None and sent.poll.close_date is not None
+        assert sent.poll.to_dict()["open_period"] == 30
+        clock.now += 29
+        await user.vote(sent.message_id, [0])
+        clock.now += 1
+        assert fake.messages(user.id)[0].poll_closed
+        with pytest.raises(AssertionError, match="closed"):
+            await user.vote(sent.message_id, [1])
+        counted, final = await bot.get_updates()
+        assert counted.poll is not None and not counted.poll.is_closed
+        assert final.poll is not None and final.poll.is_closed
+        assert [o.voter_count for o in final.poll.options] == [1, 0]
+        with pytest.raises(BadRequest, match=ci("poll has already been closed")):
+            await bot.stop_poll(user.id, sent.message_id)
+        assert fake.errors == [f"stopPoll: {POLL_CLOSED}"]
+
+
+async def test_a_ptb_application_receives_poll_answers_and_polls(tg: FakeTelegram) -> None:
+    answers: list[PollAnswer] = []
+    polls: list[Poll] = []
+
+    async def ask(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.effective_chat is not None
+        await context.bot.send_poll(
+            update.effective_chat.id, "Obiettivo?", ["Vendere", "Farsi conoscere"], False
+        )
+
+    async def answer(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        poll_answer = update.poll_answer
+        assert poll_answer is not None and poll_answer.user is not None
+        answers.append(poll_answer)
+        await context.bot.send_message(poll_answer.user.id, "Grazie!")
+
+    async def count(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.poll is not None
+        polls.append(update.poll)
+
+    app = Application.builder().token(TOKEN).base_url(f"{tg.url}/bot").build()
+    app.add_handler(CommandHandler("sondaggio", ask))
+    app.add_handler(PollAnswerHandler(answer))
+    app.add_handler(PollHandler(count))
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        try:
+            user = tg.user(5, "Lia", "it")
+            await user.send("/sondaggio")
+            poll_message = await user.next_bot_message()
+            assert poll_message.poll_question == "Obiettivo?"
+            await user.vote(poll_message, [1])
+            thanks = await user.next_bot_message()
+            assert thanks.text == "Grazie!"
+            await tg.wait_for(lambda: polls)
+        finally:
+            await app.updater.stop()
+            await app.stop()
+    assert [(a.poll_id, a.option_ids) for a in answers] == [(poll_message.poll_id, (1,))]
+    assert [o.voter_count for o in polls[0].options] == [0, 1]
+
+
+# --------------------------------------------------------------------------- chat members
+
+
+async def test_chat_administrators_and_members(tg: FakeTelegram, bot: Bot) -> None:
+    group = tg.group_chat(2002, "Negozio", type="supergroup")
+    owner, admin, member, lurker = (tg.user(i, name) for i, name in enumerate("OAML", start=1))
+    tg.set_admins(group.id, [admin.id, owner.id], creator=owner.id)
+    await member.send("ciao a tutti", chat=group)
+
+    admins = await bot.get_chat_administrators(group.id)
+    assert [type(m) for m in admins] == [ChatMemberOwner, ChatMemberAdministrator]
+    assert [(m.status, m.user.id) for m in admins] == [
+        (ChatMemberStatus.OWNER, owner.id),
+        (ChatMemberStatus.ADMINISTRATOR, admin.id),
+    ]
+    assert isinstance(admins[1], ChatMemberAdministrator) and admins[1].can_delete_messages
+    statuses = [
+        (await bot.get_chat_member(group.id, user_id)).status
+        for user_id in (owner.id, admin.id, member.id, lurker.id, bot.id)
+    ]
+    assert statuses == ["creator", "administrator", "member", "left", "member"]
+    assert isinstance(await bot.get_chat_member(group.id, member.id), ChatMemberMember)
+    assert isinstance(await bot.get_chat_member(group.id, lurker.id), ChatMemberLeft)
+    assert (await bot.get_chat_member(member.id, member.id)).status == "member"
+
+    tg.set_admins(group, [bot.id])  # replaces: no creator any more
+    assert [m.user.id for m in await bot.get_chat_administrators(group.id)] == [bot.id]
+    assert (await bot.get_chat_member(group.id, owner.id)).status == "left"
+    with pytest.raises(AssertionError, match=r"tg\.user"):
+        tg.set_admins(group.id, [999])
+    with pytest.raises(AssertionError, match="not a group"):
+        tg.set_admins(member.id, [member.id])
+
+    with pytest.raises(BadRequest, match=ci("user not found")):
+        await bot.get_chat_member(group.id, 999)
+    with pytest.raises(BadRequest, match=ci("no administrators in the private chat")):
+        await bot.get_chat_administrators(member.id)
+    assert take_errors(tg) == [
+        "getChatMember: Bad Request: user not found",
+        "getChatAdministrators: Bad Request: there are no administrators in the private chat",
+    ]
+
+
+# --------------------------------------------------------------------------- rates
+
+
+async def test_max_calls_per_minute_uses_the_clock() -> None:
+    clock = Clock()
+    async with (
+        FakeTelegram(token=TOKEN, clock=clock) as fake,
+        Bot(TOKEN, base_url=f"{fake.url}/bot") as bot,
+    ):
+        group, other = fake.group_chat(3003, "A"), fake.group_chat(3004, "B")
+        for moment in (0, 10, 30, 59.9, 60, 70, 130):
+            clock.now = 1000.0 + moment
+            sent = await bot.send_message(group.id, f"t={moment}")
+            await bot.send_chat_action(group.id, ChatAction.TYPING)  # not counted
+        await bot.edit_message_text("edited", group.id, sent.message_id)  # at t=130
+        await bot.send_poll(group.id, "Q?", ["a", "b"])  # at t=130
+        await bot.send_message(other.id, "elsewhere")
+        assert fake.calls[0][2] == 1000.0
+        # Four calls in t=0..59.9 (the one at 60 is a minute after 0: windows are half-open),
+        # four in 10..60 and 30..70, three at 130 (message, edit, poll).
+        assert fake.max_calls_per_minute(group.id) == 4
+        clock.now += 0.05  # two more at t=130.05 make that minute the busiest
+        await bot.send_message(group.id, "one more")
+        await bot.send_message(group.id, "and another")
+        assert fake.max_calls_per_minute(group.id) == 5
+        assert fake.max_calls_per_minute(group.id, methods=("sendPoll",)) == 1
+        assert fake.max_calls_per_minute(group.id, methods=["sendChatAction"]) == 4
+        assert fake.max_calls_per_minute(other.id) == 1
+        assert fake.max_calls_per_minute(-1) == 0
+
+
+# --------------------------------------------------------------------------- links and /start
+
+
+async def test_url_buttons_and_deep_links(tg: FakeTelegram, bot: Bot) -> None:
+    user = tg.user(42, "Anna")
+    me = await bot.get_me()
+    link = f"https://t.me/{me.username}?start=invite-42"
+    keyboard = InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton("Invita", url=link)],
+            [InlineKeyboardButton("Apri", url="tg://resolve?domain=fake_coach_bot")],
+            [InlineKeyboardButton("Avanti", callback_data="next")],
+        ]
+    )
+    sent = await bot.send_message(user.id, "Condividi", reply_markup=keyboard)
+    assert sent.reply_markup == keyboard
+    seen = await user.next_bot_message()
+    assert seen.buttons == [[("Invita", None)], [("Apri", None)], [("Avanti", "next")]]
+    assert seen.button_url("Invita") == "https://t.me/fake_coach_bot?start=invite-42"
+    assert seen.button_url("Apri") == "tg://resolve?domain=fake_coach_bot"
+    assert seen.reply_markup is not None
+    assert seen.reply_markup["inline_keyboard"][0][0] == {"text": "Invita", "url": link}
+    for missing in ("Avanti", "Nessuno"):
+        with pytest.raises(KeyError):
+            seen.button_url(missing)
+
+    for bad in ("http://localhost:8080/x", "ftp://example.com", "javascript:alert(1)", "https://"):
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton("x", url=bad)]])
+        with pytest.raises(BadRequest, match=ci("button_url_invalid")):
+            await bot.send_message(user.id, "x", reply_markup=markup)
+    assert take_errors(tg) == ["sendMessage: Bad Request: BUTTON_URL_INVALID"] * 4
+
+
+async def test_start_with_a_payload_has_one_command_entity(tg: FakeTelegram) -> None:
+    seen_args: list[list[str]] = []
+
+    async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        assert update.message is not None
+        assert update.message.entities == (MessageEntity(MessageEntity.BOT_COMMAND, 0, 6),)
+        seen_args.append(list(context.args or []))
+        await update.message.reply_text("Benvenuta")
+
+    app = Application.builder().token(TOKEN).base_url(f"{tg.url}/bot").build()
+    app.add_handler(CommandHandler("start", start))
+    async with app:
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(poll_interval=0, timeout=1)
+        try:
+            user = tg.user(5, "Lia", "it")
+            link = f"https://t.me/{app.bot.username}?start=invite-42"
+            payload = link.split("?start=", 1)[1]
+            update = await user.send(f"/start {payload}")
+            assert update["entities"] == [{"type": "bot_command", "offset": 0, "length": 6}]
+            assert (await user.next_bot_message()).text == "Benvenuta"
+        finally:
+            await app.updater.stop()
+            await app.stop()
+    assert seen_args == [["invite-42"]]

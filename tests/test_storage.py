@@ -12,9 +12,19 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, func, insert, inspect, select
 
 from bot.sessions import DuplicateUpdateError, Session, StaleSessionError
+from bot.storage.classes import ClassStore
 from bot.storage.engine import create_engine
 from bot.storage.migrate import downgrade, upgrade
-from bot.storage.models import Base, CardRow, InterviewRow, ProcessedUpdate, UserRow, utcnow
+from bot.storage.models import (
+    Base,
+    CardRow,
+    ClassRow,
+    InterviewRow,
+    MembershipRow,
+    ProcessedUpdate,
+    UserRow,
+    utcnow,
+)
 from bot.storage.repository import KEEP_PROCESSED_UPDATES, PRUNE_EVERY, SqlSessionStore
 
 
@@ -142,6 +152,8 @@ async def _rows_about(store: SqlSessionStore, user_id: int) -> dict[str, int]:
             ("users", UserRow.id),
             ("interviews", InterviewRow.user_id),
             ("cards", CardRow.user_id),
+            ("memberships", MembershipRow.user_id),
+            ("classes", ClassRow.teacher_id),
         ):
             result = await connection.execute(select(func.count()).where(column == user_id))
             counts[name] = int(result.scalar_one())
@@ -154,17 +166,32 @@ async def test_erase_leaves_no_row_about_the_user(any_store: SqlSessionStore) ->
         session.state = "card"
         session.finish_card(session.answers, "it")
         await any_store.save(session, update_id=100 + user_id)
+    classes = ClassStore(any_store.engine)
+    taught = await classes.create(
+        group_chat_id=-5, teacher_id=7, teacher_lang="it", title="2B", case_id=None, brief=None
+    )
+    other = await classes.create(
+        group_chat_id=-6, teacher_id=8, teacher_lang="it", title="3C", case_id=None, brief=None
+    )
+    assert await classes.join(other.id, 7, "it") and not await classes.join(other.id, 7, "it")
+    await classes.finish(other.id, 7)
+    await classes.set_share(other.id, 7, "named", "Sette")
+    assert (await classes.finished(other.id))[0].name == "Sette"
     erased = await any_store.erase(7)
     assert (erased.interviews, erased.cards, erased.profile) == (1, 1, True)
-    assert await _rows_about(any_store, 7) == {"users": 0, "interviews": 0, "cards": 0}
-    assert await _rows_about(any_store, 8) == {"users": 1, "interviews": 1, "cards": 1}
-    # Every table was looked at: the only other one holds update ids, nothing about people.
-    assert set(Base.metadata.tables) == {
-        "users",
-        "interviews",
-        "cards",
-        ProcessedUpdate.__tablename__,
+    none = {"users": 0, "interviews": 0, "cards": 0, "memberships": 0, "classes": 0}
+    assert await _rows_about(any_store, 7) == none
+    assert await _rows_about(any_store, 8) == {
+        **none,
+        "users": 1,
+        "interviews": 1,
+        "cards": 1,
+        "classes": 1,
     }
+    assert (await classes.get(taught.id)) is not None, "the class stays, without its teacher"
+    assert await classes.counts(other.id) == (0, 0)
+    # Every table was looked at: the only other one holds update ids, nothing about people.
+    assert set(Base.metadata.tables) == {*none, ProcessedUpdate.__tablename__}
 
 
 async def test_old_processed_updates_are_pruned(any_store: SqlSessionStore) -> None:

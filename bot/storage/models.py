@@ -5,7 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -44,7 +53,7 @@ class InterviewRow(Base):
     public_id: Mapped[str] = mapped_column(String(16), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     chat_id: Mapped[int] = mapped_column(BigInteger)
-    class_id: Mapped[int | None] = mapped_column(BigInteger, default=None)
+    class_id: Mapped[int | None] = mapped_column(BigInteger, default=None, index=True)
     state: Mapped[str | None] = mapped_column(String(32))
     answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
     mistakes_shown: Mapped[list[str]] = mapped_column(default=list)
@@ -84,3 +93,40 @@ class ProcessedUpdate(Base):
     processed_at: Mapped[dt.datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, index=True
     )
+
+
+class ClassRow(Base):
+    """A class session opened by a teacher in a group."""
+
+    __tablename__ = "classes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(24), unique=True)
+    group_chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    teacher_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(120))
+    case_id: Mapped[str | None] = mapped_column(String(32))
+    brief: Mapped[str | None] = mapped_column(String(1000))
+    lang: Mapped[str] = mapped_column(String(2))
+    status: Mapped[str] = mapped_column(String(8), default="open")
+    announcement_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    counts_shown: Mapped[str | None] = mapped_column(String(32))
+    counts_edited_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class MembershipRow(Base):
+    """A student in a class: when they joined, finished, and what they agreed to share."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (UniqueConstraint("class_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    joined_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    card_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id", ondelete="SET NULL"))
+    share: Mapped[str] = mapped_column(String(10), default="no")
+    display_name: Mapped[str | None] = mapped_column(String(64))

@@ -11,7 +11,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.sessions import CardRecord, DuplicateUpdateError, Erased, Session, StaleSessionError
 from bot.storage.engine import create_engine
-from bot.storage.models import CardRow, InterviewRow, ProcessedUpdate, UserRow, utcnow
+from bot.storage.models import (
+    CardRow,
+    ClassRow,
+    InterviewRow,
+    MembershipRow,
+    ProcessedUpdate,
+    UserRow,
+    utcnow,
+)
 from flows.i18n import Lang, parse_lang
 
 KEEP_PROCESSED_UPDATES = dt.timedelta(days=2)
@@ -64,6 +72,7 @@ class SqlSessionStore:
             session.question_message_id = interview.question_message_id
             session.record_id = interview.id
             session.version = interview.version
+            session.class_id = interview.class_id
         if card is not None:
             session.card_answers = dict(card.answers)
             session.card_lang = _lang(card.lang)
@@ -123,6 +132,10 @@ class SqlSessionStore:
             interviews = (
                 await db.scalar(select(func.count()).where(InterviewRow.user_id == user_id)) or 0
             )
+            await db.execute(delete(MembershipRow).where(MembershipRow.user_id == user_id))
+            await db.execute(
+                update(ClassRow).where(ClassRow.teacher_id == user_id).values(teacher_id=None)
+            )
             await db.execute(delete(CardRow).where(CardRow.user_id == user_id))
             await db.execute(delete(InterviewRow).where(InterviewRow.user_id == user_id))
             profile = await db.execute(delete(UserRow).where(UserRow.id == user_id))
@@ -151,7 +164,13 @@ async def _save_interview(db: AsyncSession, session: Session) -> None:
     if session.record_id is None:
         if session.state is None:
             return  # no interview yet: only the user row is stored
-        row = InterviewRow(user_id=session.user_id, chat_id=session.chat_id, version=1, **values)
+        row = InterviewRow(
+            user_id=session.user_id,
+            chat_id=session.chat_id,
+            class_id=session.class_id,
+            version=1,
+            **values,
+        )
         db.add(row)
         await db.flush()
         session.record_id, session.version = row.id, 1
