@@ -80,6 +80,7 @@ def build_application(
         "class": handlers.class_sessions.open_class,
         "report": handlers.class_sessions.report,
         "endclass": handlers.class_sessions.end_class,
+        "workshop": handlers.workshops.start,
     }
     guard = handlers.guarded
     application.add_handler(TypeHandler(Update, handlers.skip_seen_updates), group=-1)

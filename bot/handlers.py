@@ -25,6 +25,7 @@ from bot.keyboards import (
     SHARE,
     SKIP,
     TOGGLE,
+    WORKSHOP,
     Tap,
     erase_keyboard,
     history_keyboard,
@@ -33,6 +34,7 @@ from bot.keyboards import (
 from bot.services import Services
 from bot.sessions import DuplicateUpdateError, Session, StaleSessionError
 from bot.turn import Turn, language_of
+from bot.workshop import Workshops
 from flows.card import build_card
 from flows.coach import Output, QuestionView
 from flows.conditions import AnswerValue
@@ -51,6 +53,7 @@ class Handlers:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.class_sessions = ClassSessions(services)
+        self.workshops = Workshops(services, self.class_sessions)
 
     async def open_turn(self, update: Update, context: Context) -> Turn | None:
         """Load (or create) the session of the user who sent this update."""
@@ -230,6 +233,8 @@ class Handlers:
         turn = await self.open_turn(update, context)
         if turn is None or message is None or message.text is None:
             return
+        if turn.in_group and await self.workshops.text(update, context):
+            return
         if turn.in_group and not self._replies_to_own_question(turn, message.reply_to_message):
             return  # in a group, only a reply to one's own question is an answer
         if turn.resume_interview() is None or not turn.session.active:
@@ -285,6 +290,9 @@ class Handlers:
             return
         if tap.action == SHARE:
             await self.class_sessions.share(update, context, tap)
+            return
+        if tap.action == WORKSHOP:
+            await self.workshops.tap(update, context, tap)
             return
         interview = turn.resume_interview()
         problem = self._stale(turn, tap)

@@ -9,8 +9,8 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from flows.coach import QuestionView
 
 ANSWER, TOGGLE, DONE, BACK, SKIP, LANG, HISTORY, ERASE = "a", "t", "d", "b", "s", "l", "h", "x"
-CASE, SHARE = "c", "q"
-ACTIONS = frozenset({ANSWER, TOGGLE, DONE, BACK, SKIP, LANG, HISTORY, ERASE, CASE, SHARE})
+CASE, SHARE, WORKSHOP = "c", "q", "w"
+ACTIONS = frozenset({ANSWER, TOGGLE, DONE, BACK, SKIP, LANG, HISTORY, ERASE, CASE, SHARE, WORKSHOP})
 MAX_CALLBACK_BYTES = 64
 
 

@@ -138,7 +138,7 @@ COMMANDS = (
     "deletedata",
 )
 
-GROUP_COMMANDS = ("class", "report", "endclass", "help")
+GROUP_COMMANDS = ("class", "report", "endclass", "workshop", "help")
 
 TELEGRAM_UI = frozenset(
     {
@@ -167,8 +167,52 @@ TELEGRAM_UI = frozenset(
         "tg_calendar_filename",
         "tg_description",
         "tg_short_description",
+        "tg_history_empty",
+        "tg_history_title",
+        "tg_delete_confirm",
+        "tg_delete_yes",
+        "tg_delete_no",
+        "tg_deleted",
+        "tg_delete_kept",
+        "tg_conflict",
+        "tg_db_retry",
     }
 ) | frozenset(f"cmd_{command}" for command in (*COMMANDS, *GROUP_COMMANDS))
+
+CLASS_UI = frozenset(
+    {
+        "cls_group_only",
+        "cls_choose_case",
+        "cls_own_business",
+        "cls_announcement",
+        "cls_plan_for_case",
+        "cls_plan_for_brief",
+        "cls_plan_for_own",
+        "cls_counts",
+        "cls_join_button",
+        "cls_closed_tag",
+        "cls_welcome",
+        "cls_brief_intro",
+        "cls_closed_notice",
+        "cls_not_found",
+        "cls_share_question",
+        "cls_share_named",
+        "cls_share_anonymous",
+        "cls_share_no",
+        "cls_share_thanks",
+        "cls_not_allowed",
+        "cls_no_class",
+        "cls_closed_done",
+        "ws_intro",
+        "ws_close_button",
+        "ws_text_question",
+        "ws_result",
+        "ws_decided",
+        "ws_tie",
+        "ws_no_votes",
+        "ws_running",
+    }
+)
 
 REPORT_TEXTS: Mapping[str, frozenset[str]] = MappingProxyType(
     {

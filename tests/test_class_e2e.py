@@ -16,7 +16,7 @@ from flows.conditions import AnswerValue
 from flows.content import Content
 from flows.i18n import Lang
 from tests.fake_telegram import BotMessage, FakeTelegram, FakeUser
-from tests.personas import CAREFUL_BAKERY, MISTAKE_TRIGGERS
+from tests.personas import CAREFUL_BAKERY, MISTAKE_TRIGGERS, play
 from tests.telegram_support import current_question, play_in_telegram, running_bot
 
 GOALS = ["store", "branding", "leads", "showcase", "launch"]
@@ -46,6 +46,23 @@ async def _says(tg: FakeTelegram, chat_id: int, words: str) -> BotMessage:
     return await tg.wait_for(
         lambda: next((m for m in reversed(tg.messages(chat_id)) if words in m.text), None), 20
     )
+
+
+async def _open_poll(tg: FakeTelegram, chat_id: int, prompt: str, seen: set[int]) -> BotMessage:
+    def shown() -> BotMessage | None:
+        return next(
+            (
+                m
+                for m in tg.messages(chat_id)
+                if m.poll_question
+                and prompt in m.poll_question
+                and not m.poll_closed
+                and m.message_id not in seen
+            ),
+            None,
+        )
+
+    return await tg.wait_for(shown, 20)
 
 
 async def _question_in(tg: FakeTelegram, chat_id: int) -> BotMessage:
@@ -187,3 +204,62 @@ async def test_a_class_with_a_case_shows_the_brief_first(
         report = await _says(tg, teacher.chat.id, "Report della classe")
     assert f"Caso di studio: {case.title('it')}" in report.text
     assert "3 iscritti, 1 hanno finito" in report.text
+
+
+async def test_a_workshop_with_five_voters_reaches_a_card(
+    tg: FakeTelegram, content: Content, store: SqlSessionStore
+) -> None:
+    coach = Coach(content)
+    group = tg.group_chat(7003, "Workshop")
+    teacher = tg.user(7500, "Prof. Verdi", "it")
+    voters = [tg.user(7600 + i, f"V{i}", "it") for i in range(5)]
+    tg.set_admins(group, [teacher.id])
+    answers = dict(CAREFUL_BAKERY)
+    path = play(coach, answers, "it").asked
+    async with running_bot(tg, coach, store):
+        await voters[0].send("/workshop", chat=group)
+        await _says(tg, group.id, content.text("cls_not_allowed").it[:20])
+        await teacher.send("/workshop", chat=group)
+        await _says(tg, group.id, "Workshop")
+        seen_polls: set[int] = set()
+        for number, question_id in enumerate(path):
+            question = content.question(question_id)
+            prompt = question.prompt("it")
+            if question.kind == "text":
+                ask = await _says(tg, group.id, f"· {prompt}")
+                assert "Docente: rispondi" in ask.text
+                value = answers[question_id]
+                assert isinstance(value, str)
+                await teacher.reply(ask.message_id, value, chat=group)
+                continue
+            poll = await _open_poll(tg, group.id, prompt, seen_polls)
+            seen_polls.add(poll.message_id)
+            options = [text for text, _ in poll.poll_options or []]
+            labels = {o.id: o.label("it") for o in content.all_options_of(question)}
+            wanted = answers[question_id]
+            wanted_ids = [wanted] if isinstance(wanted, str) else list(wanted or [])
+            majority = [options.index(labels[w]) for w in wanted_ids]
+            other = [i for i in range(len(options)) if i not in majority][:1]
+            if number == 0:  # a tie: two for the right answer, two for another, one for a third
+                ballots = [
+                    majority,
+                    majority,
+                    other,
+                    other,
+                    [i for i in range(len(options)) if i not in majority + other][:1],
+                ]
+            else:
+                ballots = [majority, majority, majority, other, other]
+            for voter, ballot in zip(voters, ballots, strict=True):
+                await voter.vote(
+                    poll, ballot if question.kind == "multi" else ballot[:1], chat=group
+                )
+            await teacher.tap(poll, button_text=content.text("ws_close_button").it)
+            if number == 0:
+                tie = await _says(tg, group.id, "Pareggio")
+                await teacher.tap(tie, button_text=labels[wanted_ids[0]])
+            await _says(tg, group.id, f"✔️ {prompt}")
+        card = await _says(tg, group.id, "📋 La tua strategia social")
+        await tg.wait_for(lambda: [m for m in tg.messages(group.id) if m.document], 20)
+    assert "Dolci artigianali senza glutine" in card.text
+    assert any(m.photo for m in tg.messages(group.id))
