@@ -19,6 +19,7 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.handlers import Handlers
+from bot.ordering import PerUserOrderedProcessor
 from bot.services import Services
 from bot.storage.classes import ClassStore
 from bot.storage.repository import SqlSessionStore
@@ -60,6 +61,7 @@ def build_application(
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.file_url)
         .rate_limiter(rate_limiter or default_rate_limiter())
+        .concurrent_updates(PerUserOrderedProcessor())
         .post_init(publish_commands_and_description)
         .post_shutdown(close_store)
         .build()

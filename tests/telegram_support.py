@@ -96,7 +96,7 @@ async def play_in_telegram(
                 return None
             return message
 
-        message = await tg.wait_for(ready)
+        message = await tg.wait_for(ready, 60)  # a guard against hanging, not a speed check
         value = answers[question_id]
         if question.kind == "text":
             assert isinstance(value, str)
@@ -121,6 +121,6 @@ async def play_in_telegram(
                     shown = next(m for m in tg.messages(chat.id) if m.message_id == message_id)
                     return any(text == f"✅ {label}" for row in shown.buttons for text, _ in row)
 
-                await tg.wait_for(toggled)
+                await tg.wait_for(toggled, 60)
             latest = next(m for m in tg.messages(chat.id) if m.message_id == message.message_id)
             await user.tap(latest, callback_data=button(latest, "d", question_id))
