@@ -2,7 +2,8 @@
 
 Runs the real bot (`python -m bot`, SQLite) as a subprocess against the fake Bot API server of
 the tests, on loopback. Prints the other user's reply latency before and during the class, and
-how long the class took. Usage: `.venv/bin/python -m bench.class_load [--students 200]`.
+how long the class took. Usage: `.venv/bin/python -m bench.class_load [--students 200]
+[--think 3]` (--think: mean seconds a student spends on each answer; 0 answers at once).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import random
 import re
 import statistics
 import sys
@@ -54,7 +56,9 @@ def _data(message: BotMessage, action: str) -> list[str]:
     return [d for row in message.buttons for _, d in row if d and d.startswith(action + ":")]
 
 
-async def student(tg: FakeTelegram, inbox: Inbox, user: FakeUser, payload: str) -> float:
+async def student(
+    tg: FakeTelegram, inbox: Inbox, user: FakeUser, payload: str, think: float
+) -> float:
     """Join and answer whatever is asked (first option, or a short text) until the card arrives."""
     started = time.perf_counter()
     await user.send(f"/start {payload}")
@@ -62,6 +66,8 @@ async def student(tg: FakeTelegram, inbox: Inbox, user: FakeUser, payload: str) 
         _, message = await inbox.next(user.chat.id)
         if message.document is not None:
             return time.perf_counter() - started
+        if think and (message.buttons or PROGRESS.search(message.text)):
+            await asyncio.sleep(random.uniform(0.5 * think, 1.5 * think))  # a person reading
         if toggles := _data(message, "t"):
             done = _data(message, "d")
             if any(text.startswith("✅") for row in message.buttons for text, _ in row):
@@ -96,7 +102,7 @@ def summary(name: str, values: list[float]) -> str:
     )
 
 
-async def main(students: int) -> None:
+async def main(students: int, think: float) -> None:
     """Run the benchmark and print its numbers."""
     async with FakeTelegram() as tg:
         inbox = Inbox(tg)
@@ -144,7 +150,9 @@ async def main(students: int) -> None:
                 users = [
                     tg.user(1000 + i, f"S{i}", "it" if i % 2 else "en") for i in range(students)
                 ]
-                durations = await asyncio.gather(*(student(tg, inbox, u, payload) for u in users))
+                durations = await asyncio.gather(
+                    *(student(tg, inbox, u, payload, think) for u in users)
+                )
                 elapsed = time.perf_counter() - started
                 stop.set()
                 busy = await loaded
@@ -153,7 +161,7 @@ async def main(students: int) -> None:
                 await bot.wait()
                 dispatcher.cancel()
         updates = len([c for c in tg.calls if c[0] == "sendMessage"])
-        print(f"students: {students}; class finished in {elapsed:.1f} s")
+        print(f"students: {students}; thinking {think} s per answer; class took {elapsed:.1f} s")
         print(summary("one student's whole interview", durations))
         print(summary("other user's /help reply, idle", idle))
         print(summary("other user's /help reply, during the class", busy))
@@ -166,4 +174,7 @@ async def main(students: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--students", type=int, default=200)
-    asyncio.run(main(parser.parse_args().students))
+    parser.add_argument("--think", type=float, default=0.0, help="mean seconds a student takes")
+    arguments = parser.parse_args()
+    random.seed(7)
+    asyncio.run(main(arguments.students, arguments.think))

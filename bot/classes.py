@@ -257,12 +257,11 @@ class ClassSessions:
         shown = f"{joined}/{finished}/{'open' if info.open else 'closed'}"
         if shown == info.counts_shown and not force:
             return
-        now = dt.datetime.now(dt.UTC)
-        if info.counts_edited_at is not None and not force:
-            wait = info.counts_edited_at + COUNTS_EVERY - now
-            if wait > dt.timedelta(0):
-                self._refresh_later(context, info.id, wait)
-                return
+        if not force and not await self.classes.claim_counts_edit(info.id, COUNTS_EVERY):
+            edited = info.counts_edited_at or dt.datetime.now(dt.UTC)
+            wait = max(edited + COUNTS_EVERY - dt.datetime.now(dt.UTC), dt.timedelta(seconds=1))
+            self._refresh_later(context, info.id, wait)
+            return
         await self.classes.counts_shown(info.id, shown)
         try:
             await context.bot.edit_message_text(

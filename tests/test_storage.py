@@ -202,3 +202,18 @@ async def test_old_processed_updates_are_pruned(any_store: SqlSessionStore) -> N
     await any_store.save(_session(), update_id=PRUNE_EVERY * 3)
     assert not await any_store.seen(5)
     assert await any_store.seen(6) and await any_store.seen(PRUNE_EVERY * 3)
+
+
+async def test_only_one_of_many_concurrent_count_edits_is_allowed(
+    any_store: SqlSessionStore,
+) -> None:
+    classes = ClassStore(any_store.engine)
+    await any_store.save(_session(), update_id=1)
+    info = await classes.create(
+        group_chat_id=-9, teacher_id=7, teacher_lang="it", title="Rush", case_id=None, brief=None
+    )
+    every = dt.timedelta(seconds=20)
+    claims = await asyncio.gather(*(classes.claim_counts_edit(info.id, every) for _ in range(10)))
+    assert claims.count(True) == 1
+    assert not await classes.claim_counts_edit(info.id, every)
+    assert await classes.claim_counts_edit(info.id, dt.timedelta(0))

@@ -128,6 +128,24 @@ class ClassStore:
         """Remember the group message that shows the class and its counts."""
         await self._update(class_id, announcement_message_id=message_id)
 
+    async def claim_counts_edit(self, class_id: int, every: dt.timedelta) -> bool:
+        """Take the right to edit the class message now; False if it was edited too recently.
+
+        One conditional UPDATE, so concurrent updates (or processes) cannot all edit at once.
+        """
+        now = utcnow()
+        async with self._sessions() as db, db.begin():
+            result = await db.execute(
+                update(ClassRow)
+                .where(
+                    ClassRow.id == class_id,
+                    (ClassRow.counts_edited_at.is_(None))
+                    | (ClassRow.counts_edited_at <= now - every),
+                )
+                .values(counts_edited_at=now)
+            )
+        return bool(cast(Any, result).rowcount)
+
     async def counts_shown(self, class_id: int, counts: str) -> None:
         """Record the counts just shown in the group, and when."""
         await self._update(class_id, counts_shown=counts, counts_edited_at=utcnow())
