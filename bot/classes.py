@@ -106,21 +106,10 @@ class ClassSessions:
 
     async def report(self, update: Update, context: Context) -> None:
         """Send the class report (teacher or group admin), in the group or privately."""
-        chat, user = update.effective_chat, update.effective_user
-        if chat is None or user is None:
+        managed = await self._managed_class(update, context)
+        if managed is None:
             return
-        lang = language_of(user)
-        info = await self._class_here(chat.id, chat.type, user.id)
-        if info is None:
-            await context.bot.send_message(
-                chat.id, self.text("cls_no_class", lang), parse_mode=ParseMode.HTML
-            )
-            return
-        if not await self.may_manage(context, info, user.id):
-            await context.bot.send_message(
-                chat.id, self.text("cls_not_allowed", lang), parse_mode=ParseMode.HTML
-            )
-            return
+        info, chat_id, _ = managed
         joined, _ = await self.classes.counts(info.id)
         finished = await self.classes.finished(info.id)
         submissions = [Submission(f.answers, f.share, f.name) for f in finished]
@@ -140,33 +129,22 @@ class ClassSessions:
             for section in report_sections(report, self.content, info.lang)
         ]
         for html in split_messages(blocks):
-            await context.bot.send_message(chat.id, html, parse_mode=ParseMode.HTML)
+            await context.bot.send_message(chat_id, html, parse_mode=ParseMode.HTML)
         chart = await asyncio.to_thread(render_mistakes_chart, report, self.content, info.lang)
-        await context.bot.send_photo(chat.id, InputFile(chart, filename="report.png"))
+        await context.bot.send_photo(chat_id, InputFile(chart, filename="report.png"))
 
     async def end_class(self, update: Update, context: Context) -> None:
         """Close the class: late joiners get a notice; the report stays."""
-        chat, user = update.effective_chat, update.effective_user
-        if chat is None or user is None:
+        managed = await self._managed_class(update, context)
+        if managed is None:
             return
-        lang = language_of(user)
-        info = await self._class_here(chat.id, chat.type, user.id)
-        if info is None:
-            await context.bot.send_message(
-                chat.id, self.text("cls_no_class", lang), parse_mode=ParseMode.HTML
-            )
-            return
-        if not await self.may_manage(context, info, user.id):
-            await context.bot.send_message(
-                chat.id, self.text("cls_not_allowed", lang), parse_mode=ParseMode.HTML
-            )
-            return
+        info, chat_id, lang = managed
         await self.classes.close(info.id)
         closed = await self.classes.get(info.id)
         assert closed is not None
         await self.refresh_counts(context, closed, force=True)
         await context.bot.send_message(
-            chat.id, self.text("cls_closed_done", lang), parse_mode=ParseMode.HTML
+            chat_id, self.text("cls_closed_done", lang), parse_mode=ParseMode.HTML
         )
 
     # In private
@@ -344,6 +322,27 @@ class ClassSessions:
     def _brief(self, info: ClassInfo, lang: Lang) -> str | None:
         case = self._case(info)
         return case.brief(lang) if case is not None else info.brief
+
+    async def _managed_class(
+        self, update: Update, context: Context
+    ) -> tuple[ClassInfo, int, Lang] | None:
+        """Find the class this command is about, if the sender may manage it; else say why."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None:
+            return None
+        lang = language_of(user)
+        info = await self._class_here(chat.id, chat.type, user.id)
+        refusal = None
+        if info is None:
+            refusal = "cls_no_class"
+        elif not await self.may_manage(context, info, user.id):
+            refusal = "cls_not_allowed"
+        if refusal is not None or info is None:
+            await context.bot.send_message(
+                chat.id, self.text(refusal or "cls_no_class", lang), parse_mode=ParseMode.HTML
+            )
+            return None
+        return info, chat.id, lang
 
     async def _class_here(self, chat_id: int, chat_type: str, user_id: int) -> ClassInfo | None:
         if chat_type in (ChatType.GROUP, ChatType.SUPERGROUP):

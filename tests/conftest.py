@@ -28,10 +28,9 @@ def coach(content: Content) -> Coach:
     return Coach(content)
 
 
-async def _fresh_postgres_database(base_url: str) -> tuple[str, str]:
-    """Create an empty database next to the one TEST_DATABASE_URL names; return (url, name)."""
+async def _on_postgres(base_url: str, statement: str) -> None:
+    """Run one statement on the database TEST_DATABASE_URL names."""
     url = make_url(base_url)
-    name = f"coach_test_{secrets.token_hex(4)}"
     connection = await asyncpg.connect(
         user=url.username,
         password=url.password,
@@ -40,25 +39,20 @@ async def _fresh_postgres_database(base_url: str) -> tuple[str, str]:
         database=url.database,
     )
     try:
-        await connection.execute(f'CREATE DATABASE "{name}"')
+        await connection.execute(statement)
     finally:
         await connection.close()
-    return url.set(database=name).render_as_string(hide_password=False), name
+
+
+async def _fresh_postgres_database(base_url: str) -> tuple[str, str]:
+    """Create an empty database next to the one TEST_DATABASE_URL names; return (url, name)."""
+    name = f"coach_test_{secrets.token_hex(4)}"
+    await _on_postgres(base_url, f'CREATE DATABASE "{name}"')
+    return make_url(base_url).set(database=name).render_as_string(hide_password=False), name
 
 
 async def _drop_postgres_database(base_url: str, name: str) -> None:
-    url = make_url(base_url)
-    connection = await asyncpg.connect(
-        user=url.username,
-        password=url.password,
-        host=url.host,
-        port=url.port,
-        database=url.database,
-    )
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await connection.close()
+    await _on_postgres(base_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
