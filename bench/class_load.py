@@ -24,7 +24,6 @@ from urllib.parse import parse_qs, urlparse
 from tests.fake_telegram import BotMessage, FakeTelegram, FakeUser
 
 ROOT = Path(__file__).resolve().parent.parent
-PROFILE = "/tmp/coach-bot.prof"
 PROGRESS = re.compile(r"(Domanda|Question) \d+ (di|of) \d+")
 
 
