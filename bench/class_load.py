@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import random
 import re
 import statistics
-import sys
 import tempfile
 import time
 from collections import defaultdict
@@ -22,6 +20,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 from tests.fake_telegram import BotMessage, FakeTelegram, FakeUser
+from tests.telegram_support import start_bot_process
 
 ROOT = Path(__file__).resolve().parent.parent
 PROGRESS = re.compile(r"(Domanda|Question) \d+ (di|of) \d+")
@@ -107,22 +106,8 @@ async def main(students: int, think: float) -> None:
         inbox = Inbox(tg)
         dispatcher = asyncio.create_task(inbox.run())
         with tempfile.TemporaryDirectory() as folder:
-            environment = {
-                **os.environ,
-                "TELEGRAM_BOT_TOKEN": tg.token,
-                "TELEGRAM_API_URL": f"{tg.url}/bot",
-                "DATABASE_URL": f"sqlite+aiosqlite:///{folder}/coach.sqlite3",
-                "LOG_LEVEL": "WARNING",
-            }
-            bot = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-m",
-                "bot",
-                cwd=ROOT,
-                env=environment,
-                stdout=asyncio.subprocess.DEVNULL,
-                stderr=asyncio.subprocess.DEVNULL,
-            )
+            database = f"sqlite+aiosqlite:///{folder}/coach.sqlite3"
+            bot = await start_bot_process(tg, database, log_level="WARNING", quiet=True)
             try:
                 other = tg.user(1, "Other", "en")
                 await other.send("/help")

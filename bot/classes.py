@@ -65,7 +65,7 @@ class ClassSessions:
             brief=brief,
         )
         if brief is not None:  # the teacher wrote the case: no need to choose
-            await self._announce(context, info, message.message_id)
+            await self._announce(context, info)
             return
         rows = [
             [
@@ -100,9 +100,7 @@ class ClassSessions:
         info = await self.classes.get(info.id)
         assert info is not None
         message = query.message
-        await self._announce(
-            context, info, None, edit_message_id=message.message_id if message else None
-        )
+        await self._announce(context, info, message.message_id if message else None)
 
     async def report(self, update: Update, context: Context) -> None:
         """Send the class report (teacher or group admin), in the group or privately."""
@@ -267,11 +265,7 @@ class ClassSessions:
         jobs.run_once(refresh, wait + dt.timedelta(milliseconds=50), name=name)
 
     async def _announce(
-        self,
-        context: Context,
-        info: ClassInfo,
-        reply_to: int | None,
-        edit_message_id: int | None = None,
+        self, context: Context, info: ClassInfo, edit_message_id: int | None = None
     ) -> None:
         html = self._announcement(info, 0, 0)
         markup = self._join_markup(context, info)

@@ -53,7 +53,7 @@ class Handlers:
     def __init__(self, services: Services) -> None:
         self.services = services
         self.class_sessions = ClassSessions(services)
-        self.workshops = Workshops(services, self.class_sessions)
+        self.workshops = Workshops(services)
 
     async def open_turn(self, update: Update, context: Context) -> Turn | None:
         """Load (or create) the session of the user who sent this update."""

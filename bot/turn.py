@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from telegram import (
     Bot,
@@ -42,7 +42,6 @@ class Turn:
     interview: Interview | None = None
     reply_to: int | None = None
     update_id: int | None = None
-    sent: list[Message] = field(default_factory=list)
     saved: tuple[object, ...] | None = None
     card_shown: bool = False
 
@@ -118,7 +117,6 @@ class Turn:
             reply_parameters=reply,
             link_preview_options=None,
         )
-        self.sent.append(message)
         return message
 
     async def edit(

@@ -13,7 +13,6 @@ from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Inp
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import ContextTypes
 
-from bot.classes import ClassSessions
 from bot.keyboards import WORKSHOP, Tap
 from bot.services import Services
 from bot.turn import language_of
@@ -48,9 +47,8 @@ class Workshop:
 class Workshops:
     """Runs workshops; one at a time per group, kept in memory while it lasts."""
 
-    def __init__(self, services: Services, classes: ClassSessions) -> None:
+    def __init__(self, services: Services) -> None:
         self.services = services
-        self.classes = classes
         self.coach = services.coach
         self.running: dict[int, Workshop] = {}
 

@@ -14,8 +14,17 @@ from bot.storage.migrate import upgrade
 from bot.storage.repository import SqlSessionStore
 from flows.coach import Coach, load_checked_content
 from flows.content import Content
+from tests.fake_telegram import FakeTelegram
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+
+@pytest.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    """The fake Bot API server; a test fails if the bot sent it anything Telegram would refuse."""
+    async with FakeTelegram() as server:
+        yield server
+        server.assert_clean()
 
 
 @pytest.fixture(scope="session")

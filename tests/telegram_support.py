@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import re
+import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from telegram.ext import AIORateLimiter, Application
 
@@ -18,6 +22,26 @@ from tests.fake_telegram import BotMessage, FakeChat, FakeTelegram, FakeUser
 from tests.personas import play
 
 PROGRESS = re.compile(r"(Domanda|Question) \d+ (di|of) \d+")
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+async def start_bot_process(
+    tg: FakeTelegram, database_url: str, *, log_level: str = "INFO", quiet: bool = False
+) -> asyncio.subprocess.Process:
+    """Start `python -m bot` as users would, pointed at the fake server and this database."""
+    environment = {
+        **os.environ,
+        "TELEGRAM_BOT_TOKEN": tg.token,
+        "TELEGRAM_API_URL": f"{tg.url}/bot",
+        "DATABASE_URL": database_url,
+        "LOG_LEVEL": log_level,
+    }
+    output = asyncio.subprocess.DEVNULL if quiet else asyncio.subprocess.PIPE
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", cwd=ROOT, env=environment, stdout=output, stderr=output
+    )
 
 
 def settings_for(tg: FakeTelegram, **overrides: str) -> Settings:

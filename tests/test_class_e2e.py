@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import io
-from collections.abc import AsyncIterator
 from urllib.parse import parse_qs, urlparse
 
-import pytest
 from PIL import Image
 
 from bot.storage.repository import SqlSessionStore
@@ -21,13 +19,6 @@ from tests.telegram_support import current_question, play_in_telegram, running_b
 
 GOALS = ["store", "branding", "leads", "showcase", "launch"]
 MISTAKES = sorted(MISTAKE_TRIGGERS)  # a student i makes MISTAKES[i % 7], or none when i % 7 == 6
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as server:
-        yield server
-        server.assert_clean()
 
 
 def student_answers(i: int) -> dict[str, AnswerValue]:

@@ -7,10 +7,7 @@ import os
 import signal
 import subprocess
 import sys
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 from telegram import Update
 
@@ -20,16 +17,14 @@ from flows.coach import Coach
 from flows.content import Content
 from tests.fake_telegram import BotMessage, FakeTelegram
 from tests.personas import CAREFUL_BAKERY
-from tests.telegram_support import button, current_question, play_in_telegram, running_bot
-
-ROOT = Path(__file__).resolve().parent.parent
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as server:
-        yield server
-        server.assert_clean()
+from tests.telegram_support import (
+    ROOT,
+    button,
+    current_question,
+    play_in_telegram,
+    running_bot,
+    start_bot_process,
+)
 
 
 async def _question(tg: FakeTelegram, chat_id: int, words: str, timeout: float = 5) -> BotMessage:
@@ -40,30 +35,12 @@ async def _question(tg: FakeTelegram, chat_id: int, words: str, timeout: float =
     return await tg.wait_for(shown, timeout)
 
 
-async def _start_bot(tg: FakeTelegram, database: str) -> asyncio.subprocess.Process:
-    environment = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": tg.token,
-        "TELEGRAM_API_URL": f"{tg.url}/bot",
-        "DATABASE_URL": database,
-    }
-    return await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        cwd=ROOT,
-        env=environment,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.PIPE,
-    )
-
-
 async def test_a_killed_bot_continues_at_the_same_question_with_every_answer(
     tg: FakeTelegram, database: str, content: Content
 ) -> None:
     user = tg.user(6001, "Sara", "it")
     chat = user.chat.id
-    bot = await _start_bot(tg, database)
+    bot = await start_bot_process(tg, database)
     try:
         await user.send("/start")
         first = await _question(tg, chat, "Domanda 1 di", timeout=30)
@@ -78,7 +55,7 @@ async def test_a_killed_bot_continues_at_the_same_question_with_every_answer(
         await bot.wait()
     assert bot.returncode == -signal.SIGKILL
 
-    bot = await _start_bot(tg, database)
+    bot = await start_bot_process(tg, database)
     try:
         await user.send("/start")
         resumed = await tg.wait_for(

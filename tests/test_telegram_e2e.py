@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import io
-import os
 import signal
 import socket
-import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
@@ -30,14 +27,8 @@ from tests.telegram_support import (
     roomy_rate_limiter,
     running_bot,
     settings_for,
+    start_bot_process,
 )
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as server:
-        yield server
-        server.assert_clean()
 
 
 async def _question_saying(tg: FakeTelegram, chat_id: int, words: str) -> BotMessage:
@@ -287,22 +278,7 @@ async def test_webhook_mode_serves_updates_and_rejects_a_wrong_secret(
 async def test_python_m_bot_runs_against_the_api_url_and_stops_cleanly(
     tg: FakeTelegram, tmp_path: Path
 ) -> None:
-    environment = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": tg.token,
-        "TELEGRAM_API_URL": f"{tg.url}/bot",
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'coach.sqlite3'}",
-        "LOG_LEVEL": "INFO",
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable,
-        "-m",
-        "bot",
-        cwd=Path(__file__).resolve().parent.parent,
-        env=environment,
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
+    process = await start_bot_process(tg, f"sqlite+aiosqlite:///{tmp_path / 'coach.sqlite3'}")
     try:
         user = tg.user(4001, "Pia", "it")
         await tg.wait_for(lambda: ("default", "it") in tg.commands, timeout=30)

@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
@@ -100,23 +100,16 @@ class ClassStore:
 
     async def latest_in_group(self, group_chat_id: int) -> ClassInfo | None:
         """Return the group's most recent class."""
-        async with self._sessions() as db:
-            row = await db.scalar(
-                select(ClassRow)
-                .where(ClassRow.group_chat_id == group_chat_id)
-                .order_by(ClassRow.id.desc())
-                .limit(1)
-            )
-            return _info(row) if row else None
+        return await self._latest(ClassRow.group_chat_id == group_chat_id)
 
     async def latest_of_teacher(self, teacher_id: int) -> ClassInfo | None:
         """Return the most recent class a teacher opened."""
+        return await self._latest(ClassRow.teacher_id == teacher_id)
+
+    async def _latest(self, condition: ColumnElement[bool]) -> ClassInfo | None:
         async with self._sessions() as db:
             row = await db.scalar(
-                select(ClassRow)
-                .where(ClassRow.teacher_id == teacher_id)
-                .order_by(ClassRow.id.desc())
-                .limit(1)
+                select(ClassRow).where(condition).order_by(ClassRow.id.desc()).limit(1)
             )
             return _info(row) if row else None
 
