@@ -99,6 +99,11 @@ async def test_a_new_italian_user_gets_the_whole_interview_and_the_card(
     assert len(list(calendar.walk("VEVENT"))) > 8
     # Taps were answered and edited in place: one question message carried most of the interview.
     assert len(tg.callback_answers) >= 10
+    # A typing / upload action is shown before the slow part: the card and its image.
+    methods = [method for method, params, _ in tg.calls_in(user.chat.id)]
+    first_card_text = methods.index("sendChatAction")
+    assert methods[first_card_text + 1] == "sendMessage"
+    assert methods[methods.index("sendPhoto") - 1] == "sendChatAction"
     assert all(len(m.text) <= 4096 for m in messages)
 
 
