@@ -23,6 +23,7 @@ from bot.ordering import PerUserOrderedProcessor
 from bot.services import Services
 from bot.storage.classes import ClassStore
 from bot.storage.repository import SqlSessionStore
+from bot.telegram_http import AiohttpRequest
 from bot.views import Views
 from flows.coach import Coach
 from flows.i18n import LANGS
@@ -60,6 +61,8 @@ def build_application(
         .token(settings.telegram_bot_token)
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.file_url)
+        .request(AiohttpRequest())
+        .get_updates_request(AiohttpRequest(connections=1))
         .rate_limiter(rate_limiter or default_rate_limiter())
         .concurrent_updates(PerUserOrderedProcessor())
         .post_init(publish_commands_and_description)

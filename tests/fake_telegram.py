@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import random
 import re
 import struct
 import time
@@ -347,6 +348,18 @@ class _ApiError(Exception):
         self.expected = expected
 
 
+@dataclass
+class Fault:
+    """An answer the server gives instead of the real one, to the next calls of a method."""
+
+    method: str
+    code: int = 500
+    description: str = "Internal Server Error"
+    retry_after: int | None = None
+    hang: float = 0.0
+    times: int = 1
+
+
 @dataclass(frozen=True)
 class UploadedFile:
     """A file part of a multipart request."""
@@ -658,8 +671,14 @@ class FakeTelegram:
         webhook_attempts: int = 4,
         webhook_backoff: float = 0.05,
         clock: Callable[[], float] = time.monotonic,
+        latency: float = 0.0,
+        jitter: float = 0.0,
     ) -> None:
         self.token = token
+        # Seconds every call waits before it is handled, like the network to Telegram and back.
+        self.latency = latency
+        self.jitter = jitter
+        self.faults: list[Fault] = []
         # Seconds, for the timestamps in ``calls``, callback query expiry and poll open periods;
         # a test can pass its own to compress time.
         self.clock = clock
@@ -995,6 +1014,10 @@ class FakeTelegram:
         if not path.startswith("bot") or "/" not in path:
             return self._reply({"ok": False, "error_code": 404, "description": "Not Found"}, 404)
         token, method = path[3:].split("/", 1)
+        if self.latency or self.jitter:
+            await asyncio.sleep(self.latency + random.uniform(0, self.jitter))
+        if fault := self._take_fault(method):
+            return await self._inject(fault)
         try:
             if token != self.token:
                 raise _ApiError("Unauthorized", 401)
@@ -1023,6 +1046,25 @@ class FakeTelegram:
         finally:
             self._notify()
         return self._reply({"ok": True, "result": result})
+
+    def fail(self, fault: Fault) -> None:
+        """Answer the next ``fault.times`` calls of ``fault.method`` with this fault."""
+        self.faults.append(fault)
+
+    def _take_fault(self, method: str) -> Fault | None:
+        for fault in self.faults:
+            if fault.method.lower() == method.lower() and fault.times > 0:
+                fault.times -= 1
+                return fault
+        return None
+
+    async def _inject(self, fault: Fault) -> web.Response:
+        if fault.hang:
+            await asyncio.sleep(fault.hang)
+        body: JSON = {"ok": False, "error_code": fault.code, "description": fault.description}
+        if fault.retry_after is not None:
+            body["parameters"] = {"retry_after": fault.retry_after}
+        return self._reply(body, fault.code)
 
     @staticmethod
     def _reply(body: JSON, status: int | None = None) -> web.Response:
