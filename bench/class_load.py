@@ -107,7 +107,9 @@ async def main(students: int, think: float) -> None:
         dispatcher = asyncio.create_task(inbox.run())
         with tempfile.TemporaryDirectory() as folder:
             database = f"sqlite+aiosqlite:///{folder}/coach.sqlite3"
-            bot = await start_bot_process(tg, database, log_level="WARNING", quiet=True)
+            bot = await start_bot_process(
+                tg, database, log_level="WARNING", quiet=True, module="bench.serve"
+            )
             try:
                 other = tg.user(1, "Other", "en")
                 await other.send("/help")

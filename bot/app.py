@@ -10,6 +10,7 @@ from telegram.ext import (
     AIORateLimiter,
     Application,
     BaseRateLimiter,
+    BaseUpdateProcessor,
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
@@ -44,6 +45,7 @@ def build_application(
     coach: Coach,
     store: SqlSessionStore | None = None,
     rate_limiter: BaseRateLimiter[Any] | None = None,
+    processor: BaseUpdateProcessor | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """Build the application: Bot API endpoint, rate limiter, handlers, start-up texts."""
     store = store or SqlSessionStore.from_url(settings.database_url)
@@ -64,7 +66,7 @@ def build_application(
         .request(AiohttpRequest())
         .get_updates_request(AiohttpRequest(connections=1))
         .rate_limiter(rate_limiter or default_rate_limiter())
-        .concurrent_updates(PerUserOrderedProcessor())
+        .concurrent_updates(processor or PerUserOrderedProcessor())
         .post_init(publish_commands_and_description)
         .post_shutdown(close_store)
         .build()

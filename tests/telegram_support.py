@@ -28,9 +28,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 async def start_bot_process(
-    tg: FakeTelegram, database_url: str, *, log_level: str = "INFO", quiet: bool = False
+    tg: FakeTelegram,
+    database_url: str,
+    *,
+    log_level: str = "INFO",
+    quiet: bool = False,
+    module: str = "bot",
 ) -> asyncio.subprocess.Process:
-    """Start `python -m bot` as users would, pointed at the fake server and this database."""
+    """Start `python -m bot` (or another module) pointed at the fake server and this database."""
     environment = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": tg.token,
@@ -40,7 +45,7 @@ async def start_bot_process(
     }
     output = asyncio.subprocess.DEVNULL if quiet else asyncio.subprocess.PIPE
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", cwd=ROOT, env=environment, stdout=output, stderr=output
+        sys.executable, "-m", module, cwd=ROOT, env=environment, stdout=output, stderr=output
     )
 
 

@@ -16,6 +16,7 @@ from flows.conditions import AnswerValue
 from flows.content import Content, default_content_dir
 from flows.i18n import Lang
 from flows.render_image import (
+    HEADER,
     MAX_HEIGHT,
     WIDTH,
     FontMissingError,
@@ -60,7 +61,10 @@ def _assert_fits_a_phone_and_telegram(png: bytes) -> Image.Image:
 @pytest.mark.parametrize("lang", ["it", "en"])
 def test_the_card_renders_as_a_phone_portrait_png(content: Content, lang: Lang) -> None:
     image = _assert_fits_a_phone_and_telegram(render_card_png(_card(content, lang)))
-    assert image.mode == "RGB"
+    assert image.mode == "P", "a palette image: small to send, quick to encode"
+    corner = image.convert("RGB").getpixel((8, 8))
+    assert isinstance(corner, tuple)
+    assert max(abs(a - b) for a, b in zip(corner, HEADER, strict=True)) <= 8, "brand colours kept"
 
 
 def test_the_fullest_card_still_fits(content: Content) -> None:
