@@ -21,6 +21,7 @@ from telegram.error import BadRequest
 from bot.keyboards import question_keyboard
 from bot.services import Services
 from bot.sessions import Session
+from bot.views import split_messages
 from flows.card import StrategyCard
 from flows.coach import CardView, MistakeView, Notice, Output, QuestionView
 from flows.i18n import Lang, parse_lang
@@ -180,23 +181,32 @@ class Turn:
             )
             self.session.question_message_id = edit_message_id
         else:
-            if edit_message_id is not None and answered:
-                await self.edit(edit_message_id, answered)
-            for mistake in mistakes:
-                await self.send(views.mistake(mistake, self.lang))
+            # The tapped message closes with the answer and any mistake it revealed, so the
+            # explanation stays in the chat right under its answer at no extra message.
+            closing = [answered] if edit_message_id is not None and answered else []
+            head = [*closing, *(views.mistake(m, self.lang) for m in mistakes)]
+            target = edit_message_id if closing else None
             if isinstance(final, QuestionView):
+                await self.post(head, target)
                 message = await self.send(
                     self.question_html(final, notices), self.question_markup(final)
                 )
                 self.session.question_message_id = message.message_id
             elif isinstance(final, CardView):
-                for notice in notices:
-                    await self.send(notice)
-                await self.send_card(final.card)
+                await self.post([*head, *notices, *views.card(final.card)], target)
+                await self.send_files(final.card)
                 self.card_shown = True
-            elif notices:
-                await self.send("\n".join(notices))
+            else:
+                await self.post([*head, *(["\n".join(notices)] if notices else [])], target)
         await self.save()
+
+    async def post(self, blocks: list[str], edit_message_id: int | None = None) -> None:
+        """Send the blocks in as few messages as fit, the first in place of a message if given."""
+        messages = split_messages(blocks)
+        if edit_message_id is not None and messages:
+            await self.edit(edit_message_id, messages.pop(0))
+        for html in messages:
+            await self.send(html)
 
     async def ask(self, prefix: list[str]) -> None:
         """Show the current question as a new message, after the given lines."""
@@ -218,11 +228,13 @@ class Turn:
 
     async def send_card(self, card: StrategyCard) -> None:
         """Send the card as HTML text, a PNG image and an .ics editorial calendar."""
-        await self.bot.send_chat_action(self.chat_id, ChatAction.TYPING)
-        for html in self.services.views.card(card):
-            await self.send(html)
+        await self.post(self.services.views.card(card))
+        await self.send_files(card)
+
+    async def send_files(self, card: StrategyCard) -> None:
+        """Send the card's PNG image and its .ics editorial calendar."""
         await self.bot.send_chat_action(self.chat_id, ChatAction.UPLOAD_PHOTO)
-        png = await asyncio.to_thread(render_card_png, card)  # ~0.3 s of CPU: off the event loop
+        png = await asyncio.to_thread(render_card_png, card)  # CPU-heavy: off the event loop
         await self.bot.send_photo(
             self.chat_id, InputFile(png, filename="card.png"), caption=self.ui("tg_card_caption")
         )

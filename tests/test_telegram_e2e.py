@@ -72,19 +72,22 @@ async def test_a_new_italian_user_gets_the_whole_interview_and_the_card(
     for key in ("progress", "mistake_why", "mistake_fix"):
         english = content.text(key).en.split("{")[0].strip()
         assert not any(english in text for text in texts), english
-    # Each mistake is its own message, right after the answer that revealed it, before the next
-    # question (read from the history of sends and edits, since questions are edited in place).
+    # Each mistake closes the message of the answer that revealed it, before the next question
+    # (read from the history of sends and edits, since questions are edited in place).
     events = [e for e in tg.bot_events if e.chat_id == user.chat.id]
-    warnings = [i for i, e in enumerate(events) if e.text.startswith("⚠️ Errore comune")]
+    warnings = [i for i, e in enumerate(events) if "⚠️ Errore comune" in e.text]
     assert len(warnings) == 2
-    revealed_by, shown_next = events[warnings[0] - 1], events[warnings[0] + 1]
+    revealed_by, shown_next = events[warnings[0]], events[warnings[0] + 1]
     assert revealed_by.edited and revealed_by.buttons == []
-    assert content.question("social_use").prompt("it") in revealed_by.text
-    assert "✔️ Per pubblicare offerte e pubblicità" in revealed_by.text
+    answer, warning = revealed_by.text.split("\n\n⚠️ Errore comune")
+    assert content.question("social_use").prompt("it") in answer
+    assert answer.endswith("✔️ Per pubblicare offerte e pubblicità")
+    promo_only = next(m for m in content.mistakes if m.id == "promo_only")
+    assert promo_only.title("it") in warning
     assert not shown_next.edited and content.question("payoff").prompt("it") in shown_next.text
-    assert events[warnings[1] - 1].text.endswith("✔️ Niente: i social sono gratis")
+    assert "✔️ Niente: i social sono gratis\n\n⚠️" in events[warnings[1]].text
     # The card: HTML text, a PNG image and an .ics calendar.
-    card_text = next(m for m in messages if m.text.startswith("📋 La tua strategia social"))
+    card_text = next(m for m in messages if "📋 La tua strategia social" in m.text)
     assert (
         "Dolci artigianali senza glutine" in card_text.text
         and card_text.html
@@ -99,10 +102,8 @@ async def test_a_new_italian_user_gets_the_whole_interview_and_the_card(
     assert len(list(calendar.walk("VEVENT"))) > 8
     # Taps were answered and edited in place: one question message carried most of the interview.
     assert len(tg.callback_answers) >= 10
-    # A typing / upload action is shown before the slow part: the card and its image.
+    # An upload action is shown before the slow part: the image.
     methods = [method for method, params, _ in tg.calls_in(user.chat.id)]
-    first_card_text = methods.index("sendChatAction")
-    assert methods[first_card_text + 1] == "sendMessage"
     assert methods[methods.index("sendPhoto") - 1] == "sendChatAction"
     assert all(len(m.text) <= 4096 for m in messages)
 
@@ -208,11 +209,9 @@ async def test_a_group_with_two_users_interleaving(
         await tg.wait_for(lambda: len(_documents(tg, group.id)) == 2)
 
     texts = [m.text for m in tg.messages(group.id) if m.from_bot]
-    assert any(t.startswith("📋 La tua strategia social") for t in texts)
-    assert any(
-        t.startswith("📋 Your social media strategy") and "a B2B company" in t for t in texts
-    )
-    assert sum(t.startswith("⚠️ Errore comune n. 5") for t in texts) == 1
+    assert any("📋 La tua strategia social" in t for t in texts)
+    assert any("📋 Your social media strategy" in t and "a B2B company" in t for t in texts)
+    assert sum("⚠️ Errore comune n. 5" in t for t in texts) == 1
     names = sorted(d.document_name or "" for d in _documents(tg, group.id))
     assert names == ["editorial-plan.ics", "piano-editoriale.ics"]
     # Free-text questions in a group were asked with a selective forced reply.
@@ -309,8 +308,8 @@ async def test_a_careful_english_owner_gets_no_warning_and_an_english_card(
         await play_in_telegram(tg, coach, user, CAREFUL_BAKERY, lang="en")
         await tg.wait_for(lambda: _documents(tg, user.chat.id))
     texts = [m.text for m in tg.messages(user.chat.id) if m.from_bot]
-    assert not any(t.startswith("⚠️") for t in texts)
-    card = next(t for t in texts if t.startswith("📋 Your social media strategy"))
+    assert not any("⚠️ Common mistake" in t for t in texts)
+    card = next(t for t in texts if "📋 Your social media strategy" in t)
     assert "None of the six common mistakes" in card
     assert _documents(tg, user.chat.id)[-1].document_name == "editorial-plan.ics"
 
