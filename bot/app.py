@@ -56,6 +56,7 @@ def build_application(
         await set_commands_and_descriptions(application, coach)
 
     async def close_store(application: Application) -> None:  # type: ignore[type-arg]
+        services.drawing.close()
         await services.store.close()
 
     application = (

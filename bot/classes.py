@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 from html import escape
@@ -128,7 +127,8 @@ class ClassSessions:
         ]
         for html in split_messages(blocks):
             await context.bot.send_message(chat_id, html, parse_mode=ParseMode.HTML)
-        chart = await asyncio.to_thread(render_mistakes_chart, report, self.content, info.lang)
+        draw = self.services.drawing.run
+        chart = await draw(render_mistakes_chart, report, self.content, info.lang)
         await context.bot.send_photo(chat_id, InputFile(chart, filename="report.png"))
 
     async def end_class(self, update: Update, context: Context) -> None:

@@ -164,14 +164,12 @@ class Handlers:
         turn = await self.open_turn(update, context)
         if turn is None:
             return
-        session = turn.session
-        if session.card_answers is None:
+        cards = await self.services.store.cards(turn.session.user_id)
+        if not cards:
             await turn.send(turn.ui("tg_no_card"))
             return
-        card = build_card(
-            self.services.coach.content, session.card_answers, session.card_lang or turn.lang
-        )
-        await turn.send_card(card)
+        latest = cards[0]
+        await turn.send_card(build_card(self.services.coach.content, latest.answers, latest.lang))
 
     async def history(self, update: Update, context: Context) -> None:
         """List the user's earlier cards, each a button to open it again."""

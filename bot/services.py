@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from bot.drawing import Drawing
 from bot.sessions import SessionStore
 from bot.storage.classes import ClassStore
 from bot.views import Views
@@ -12,9 +13,10 @@ from flows.coach import Coach
 
 @dataclass(frozen=True)
 class Services:
-    """The coach, where sessions and classes live, and how outputs look in a chat."""
+    """The coach, where sessions and classes live, how outputs look, who draws the images."""
 
     coach: Coach
     store: SessionStore
     views: Views
     classes: ClassStore
+    drawing: Drawing = field(default_factory=Drawing)

@@ -44,6 +44,7 @@ class Session:
     version: int = 0
     unsaved_card: bool = False
     class_id: int | None = None
+    stored_lang: Lang | None = None
 
     @property
     def active(self) -> bool:

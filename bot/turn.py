@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 from dataclasses import dataclass
 
@@ -234,11 +233,11 @@ class Turn:
     async def send_files(self, card: StrategyCard) -> None:
         """Send the card's PNG image and its .ics editorial calendar."""
         await self.bot.send_chat_action(self.chat_id, ChatAction.UPLOAD_PHOTO)
-        png = await asyncio.to_thread(render_card_png, card)  # CPU-heavy: off the event loop
+        png = await self.services.drawing.run(render_card_png, card)
         await self.bot.send_photo(
             self.chat_id, InputFile(png, filename="card.png"), caption=self.ui("tg_card_caption")
         )
-        ics = await asyncio.to_thread(render_calendar_ics, card, dt.date.today())
+        ics = await self.services.drawing.run(render_calendar_ics, card, dt.date.today())
         await self.bot.send_document(
             self.chat_id,
             InputFile(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
 from collections.abc import Callable, Coroutine
@@ -275,9 +274,9 @@ class Workshops:
         bot, chat_id, lang = context.bot, workshop.chat_id, workshop.lang
         for html in self.services.views.card(card.card):
             await bot.send_message(chat_id, html, parse_mode=ParseMode.HTML)
-        png = await asyncio.to_thread(render_card_png, card.card)
+        png = await self.services.drawing.run(render_card_png, card.card)
         await bot.send_photo(chat_id, InputFile(png, filename="card.png"))
-        ics = await asyncio.to_thread(render_calendar_ics, card.card, dt.date.today())
+        ics = await self.services.drawing.run(render_calendar_ics, card.card, dt.date.today())
         name = self.coach.content.text("tg_calendar_filename")(lang)
         await bot.send_document(chat_id, InputFile(ics, filename=name))
 

@@ -137,12 +137,27 @@ async def test_cards_are_kept_for_history_newest_first(any_store: SqlSessionStor
     assert [c.answers["offer"] for c in cards] == ["Biscotti", "Torte"]
     assert await any_store.card(7, cards[1].id) == cards[1]
     assert await any_store.card(8, cards[1].id) is None, "nobody opens someone else's card"
+
+
+async def test_a_language_change_is_stored_and_an_unchanged_one_is_not_rewritten(
+    any_store: SqlSessionStore,
+) -> None:
+    await any_store.save(_session(), update_id=1)
     loaded = await any_store.load(70, 7)
-    assert (
-        loaded is not None
-        and loaded.card_answers is not None
-        and loaded.card_answers["offer"] == "Biscotti"
-    )
+    assert loaded is not None and loaded.lang == "it"
+    loaded.lang = "en"
+    await any_store.save(loaded, update_id=2)
+    again = await any_store.load(70, 7)
+    assert again is not None and again.lang == "en"
+    async with any_store.engine.connect() as connection:
+        before = (await connection.execute(select(UserRow.updated_at))).scalar_one()
+    again.answers["offer"] = "Torte"
+    await any_store.save(again, update_id=3)
+    async with any_store.engine.connect() as connection:
+        after = (await connection.execute(select(UserRow.updated_at))).scalar_one()
+    assert after == before, "the user row is left alone when the language did not change"
+    newest = await any_store.load(70, 7)
+    assert newest is not None and (newest.lang, newest.answers["offer"]) == ("en", "Torte")
 
 
 async def _rows_about(store: SqlSessionStore, user_id: int) -> dict[str, int]:

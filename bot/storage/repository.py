@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -44,24 +44,24 @@ class SqlSessionStore:
         await self.engine.dispose()
 
     async def load(self, chat_id: int, user_id: int) -> Session | None:
-        """Return the user's session in this chat, if they were ever seen."""
+        """Return the user's session in this chat, if they were ever seen (one query)."""
+        latest_interview = (
+            select(UserRow.lang, InterviewRow)
+            .select_from(UserRow)
+            .outerjoin(
+                InterviewRow,
+                and_(InterviewRow.user_id == UserRow.id, InterviewRow.chat_id == chat_id),
+            )
+            .where(UserRow.id == user_id)
+            .order_by(InterviewRow.id.desc())
+            .limit(1)
+        )
         async with self._sessions() as db:
-            user = await db.get(UserRow, user_id)
-            if user is None:
-                return None
-            interview = await db.scalar(
-                select(InterviewRow)
-                .where(InterviewRow.user_id == user_id, InterviewRow.chat_id == chat_id)
-                .order_by(InterviewRow.id.desc())
-                .limit(1)
-            )
-            card = await db.scalar(
-                select(CardRow)
-                .where(CardRow.user_id == user_id)
-                .order_by(CardRow.id.desc())
-                .limit(1)
-            )
-        session = Session(chat_id, user_id, _lang(user.lang))
+            row = (await db.execute(latest_interview)).first()
+        if row is None:
+            return None
+        stored_lang, interview = row
+        session = Session(chat_id, user_id, _lang(stored_lang), stored_lang=_lang(stored_lang))
         if interview is not None:
             session.interview_id = interview.public_id
             session.state = interview.state
@@ -73,9 +73,6 @@ class SqlSessionStore:
             session.record_id = interview.id
             session.version = interview.version
             session.class_id = interview.class_id
-        if card is not None:
-            session.card_answers = dict(card.answers)
-            session.card_lang = _lang(card.lang)
         return session
 
     async def save(self, session: Session, update_id: int | None = None) -> None:
@@ -105,6 +102,7 @@ class SqlSessionStore:
                     raise DuplicateUpdateError(update_id) from error
                 raise
         session.unsaved_card = False
+        session.stored_lang = session.lang
 
     async def seen(self, update_id: int) -> bool:
         """Return True if this update was already applied."""
@@ -143,12 +141,18 @@ class SqlSessionStore:
 
 
 async def _save_user(db: AsyncSession, session: Session) -> None:
-    user = await db.get(UserRow, session.user_id)
-    if user is None:
-        db.add(UserRow(id=session.user_id, lang=session.lang))
-    elif user.lang != session.lang:
-        user.lang = session.lang
-    await db.flush()
+    if session.stored_lang == session.lang:
+        return  # the row exists and is up to date: nothing to write
+    if session.stored_lang is not None:
+        changed = update(UserRow).where(UserRow.id == session.user_id).values(lang=session.lang)
+        await db.execute(changed)
+    else:
+        user = await db.get(UserRow, session.user_id)
+        if user is None:
+            db.add(UserRow(id=session.user_id, lang=session.lang))
+        else:
+            user.lang = session.lang
+        await db.flush()
 
 
 async def _save_interview(db: AsyncSession, session: Session) -> None:
