@@ -13,6 +13,7 @@ from telegram.ext import (
     BaseUpdateProcessor,
     CallbackQueryHandler,
     CommandHandler,
+    ContextTypes,
     MessageHandler,
     TypeHandler,
     filters,
@@ -21,7 +22,9 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.handlers import Handlers
 from bot.ordering import PerUserOrderedProcessor
+from bot.reminders import Clock, utc_now
 from bot.services import Services
+from bot.storage.checkins import CheckinStore
 from bot.storage.classes import ClassStore
 from bot.storage.repository import SqlSessionStore
 from bot.telegram_http import AiohttpRequest
@@ -33,6 +36,8 @@ from flows.requirements import COMMANDS, GROUP_COMMANDS
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "telegram"
+REMINDER_SWEEP_SECONDS = 30.0
+"""How often due reminders are looked for: a reminder arrives at most this late."""
 
 
 def default_rate_limiter() -> AIORateLimiter:
@@ -44,13 +49,21 @@ def build_application(
     settings: Settings,
     coach: Coach,
     store: SqlSessionStore | None = None,
+    *,
     rate_limiter: BaseRateLimiter[Any] | None = None,
     processor: BaseUpdateProcessor | None = None,
+    clock: Clock = utc_now,
+    reminder_every: float = REMINDER_SWEEP_SECONDS,
 ) -> Application:  # type: ignore[type-arg]
-    """Build the application: Bot API endpoint, rate limiter, handlers, start-up texts."""
+    """Build the application: Bot API endpoint, rate limiter, handlers, start-up texts.
+
+    Every `reminder_every` seconds a job sends the reminders due by `clock`.
+    """
     store = store or SqlSessionStore.from_url(settings.database_url)
-    services = Services(coach, store, Views(coach.content), ClassStore(store.engine))
-    handlers = Handlers(services)
+    services = Services(
+        coach, store, Views(coach.content), ClassStore(store.engine), CheckinStore(store.engine)
+    )
+    handlers = Handlers(services, clock)
 
     async def publish_commands_and_description(application: Application) -> None:  # type: ignore[type-arg]
         await set_commands_and_descriptions(application, coach)
@@ -89,6 +102,8 @@ def build_application(
         "report": handlers.class_sessions.report,
         "endclass": handlers.class_sessions.end_class,
         "workshop": handlers.workshops.start,
+        "checkin": handlers.checkin,
+        "reminders": handlers.reminders_menu,
     }
     guard = handlers.guarded
     application.add_handler(TypeHandler(Update, handlers.skip_seen_updates), group=-1)
@@ -112,6 +127,14 @@ def build_application(
         )
     )
     application.add_error_handler(handlers.on_error)
+
+    async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await handlers.reminders.send_due(context.bot)
+
+    assert application.job_queue is not None, "installed with python-telegram-bot[job-queue]"
+    application.job_queue.run_repeating(
+        send_reminders, interval=reminder_every, first=reminder_every, name="reminders"
+    )
     return application
 
 

@@ -9,19 +9,22 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
-from telegram import Update
+from telegram import CallbackQuery, Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
+from bot.checkins import CheckIns
 from bot.classes import ClassSessions
 from bot.keyboards import (
     ANSWER,
     BACK,
     CASE,
+    CHECKIN,
     DONE,
     ERASE,
     HISTORY,
     LANG,
+    REMIND,
     SHARE,
     SKIP,
     TOGGLE,
@@ -31,6 +34,7 @@ from bot.keyboards import (
     history_keyboard,
     language_keyboard,
 )
+from bot.reminders import Clock, Reminders, utc_now
 from bot.services import Services
 from bot.sessions import DuplicateUpdateError, Session, StaleSessionError
 from bot.turn import Turn, language_of
@@ -50,10 +54,12 @@ HandlerCallback = Callable[[Update, Context], Coroutine[Any, Any, None]]
 class Handlers:
     """Every handler of the coach, sharing the services they need."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, clock: Clock = utc_now) -> None:
         self.services = services
         self.class_sessions = ClassSessions(services)
         self.workshops = Workshops(services)
+        self.checkins = CheckIns()
+        self.reminders = Reminders(services, clock)
 
     async def open_turn(self, update: Update, context: Context) -> Turn | None:
         """Load (or create) the session of the user who sent this update."""
@@ -205,6 +211,18 @@ class Handlers:
             return
         await self._switch_language(turn, lang)
 
+    async def checkin(self, update: Update, context: Context) -> None:
+        """Start the weekly check-in against the latest card."""
+        turn = await self.open_turn(update, context)
+        if turn is not None:
+            await self.checkins.begin(turn)
+
+    async def reminders_menu(self, update: Update, context: Context) -> None:
+        """Show the reminder setting and let the user change it."""
+        turn = await self.open_turn(update, context)
+        if turn is not None:
+            await self.reminders.menu(turn)
+
     async def help(self, update: Update, context: Context) -> None:
         """Explain how to answer and list the commands."""
         turn = await self.open_turn(update, context)
@@ -235,6 +253,8 @@ class Handlers:
             return
         if turn.in_group and not self._replies_to_own_question(turn, message.reply_to_message):
             return  # in a group, only a reply to one's own question is an answer
+        if not turn.in_group and await self.checkins.take_note(turn, message.text):
+            return
         if turn.resume_interview() is None or not turn.session.active:
             await turn.send(turn.ui("tg_no_interview"))
             return
@@ -271,26 +291,7 @@ class Handlers:
             if query is not None:
                 await query.answer()
             return
-        if tap.action == LANG:
-            await query.answer()
-            await self._switch_language(turn, parse_lang(tap.option_id) or turn.lang)
-            return
-        if tap.action == HISTORY:
-            await query.answer()
-            await self._open_card(turn, tap.option_id)
-            return
-        if tap.action == ERASE:
-            await query.answer()
-            await self._erase(turn, confirmed=tap.option_id == "yes", message=query.message)
-            return
-        if tap.action == CASE:
-            await self.class_sessions.choose_case(update, context, tap)
-            return
-        if tap.action == SHARE:
-            await self.class_sessions.share(update, context, tap)
-            return
-        if tap.action == WORKSHOP:
-            await self.workshops.tap(update, context, tap)
+        if await self._side_tap(turn, query, tap, update, context):
             return
         interview = turn.resume_interview()
         problem = self._stale(turn, tap)
@@ -350,6 +351,41 @@ class Handlers:
             log.warning("could not tell chat %s about the failure", chat.id)
 
     # Helpers
+
+    async def _side_tap(
+        self, turn: Turn, query: CallbackQuery, tap: Tap, update: Update, context: Context
+    ) -> bool:
+        """Handle a button that is not an interview answer; False if it is one."""
+        if tap.action == LANG:
+            await query.answer()
+            await self._switch_language(turn, parse_lang(tap.option_id) or turn.lang)
+            return True
+        if tap.action == HISTORY:
+            await query.answer()
+            await self._open_card(turn, tap.option_id)
+            return True
+        if tap.action == ERASE:
+            await query.answer()
+            await self._erase(turn, confirmed=tap.option_id == "yes", message=query.message)
+            return True
+        if tap.action == CASE:
+            await self.class_sessions.choose_case(update, context, tap)
+            return True
+        if tap.action == SHARE:
+            await self.class_sessions.share(update, context, tap)
+            return True
+        if tap.action == WORKSHOP:
+            await self.workshops.tap(update, context, tap)
+            return True
+        if tap.action == REMIND:
+            await self.reminders.tap(turn, query, tap)
+            return True
+        if tap.action == CHECKIN:
+            if await self.checkins.tap(turn, query, tap):
+                turn.begin_interview()
+                await turn.ask([turn.ui("welcome")])
+            return True
+        return False
 
     def _card_label(
         self, created_at: dt.datetime, answers: dict[str, AnswerValue], turn: Turn

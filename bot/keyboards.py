@@ -9,8 +9,10 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from flows.coach import QuestionView
 
 ANSWER, TOGGLE, DONE, BACK, SKIP, LANG, HISTORY, ERASE = "a", "t", "d", "b", "s", "l", "h", "x"
-CASE, SHARE, WORKSHOP = "c", "q", "w"
-ACTIONS = frozenset({ANSWER, TOGGLE, DONE, BACK, SKIP, LANG, HISTORY, ERASE, CASE, SHARE, WORKSHOP})
+CASE, SHARE, WORKSHOP, CHECKIN, REMIND = "c", "q", "w", "k", "r"
+ACTIONS = frozenset(
+    {ANSWER, TOGGLE, DONE, BACK, SKIP, LANG, HISTORY, ERASE, CASE, SHARE, WORKSHOP, CHECKIN, REMIND}
+)
 MAX_CALLBACK_BYTES = 64
 
 

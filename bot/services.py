@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.drawing import Drawing
 from bot.sessions import SessionStore
+from bot.storage.checkins import CheckinStore
 from bot.storage.classes import ClassStore
 from bot.views import Views
 from flows.coach import Coach
@@ -19,4 +20,5 @@ class Services:
     store: SessionStore
     views: Views
     classes: ClassStore
+    checkins: CheckinStore
     drawing: Drawing = field(default_factory=Drawing)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from telegram import (
     Bot,
     ForceReply,
+    InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
     Message,
@@ -17,7 +18,7 @@ from telegram import (
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest
 
-from bot.keyboards import question_keyboard
+from bot.keyboards import REMIND, Tap, question_keyboard
 from bot.services import Services
 from bot.sessions import Session
 from bot.views import split_messages
@@ -244,6 +245,15 @@ class Turn:
                 ics, filename=self.services.coach.content.text("tg_calendar_filename")(self.lang)
             ),
             caption=self.ui("tg_calendar_caption"),
+            reply_markup=InlineKeyboardMarkup(
+                [
+                    [
+                        InlineKeyboardButton(
+                            self.ui("rem_button"), callback_data=Tap(REMIND, "", "menu").pack()
+                        )
+                    ]
+                ]
+            ),
         )
 
 

@@ -100,7 +100,8 @@ def load_checked_content(directory: Path | None = None) -> Content:
         required_ui=UI_KEYS
         | requirements.FRONT_END_UI
         | requirements.TELEGRAM_UI
-        | requirements.CLASS_UI,
+        | requirements.CLASS_UI
+        | requirements.CHECKIN_UI,
         card_placeholders=requirements.CARD_PLACEHOLDERS,
         required_card_titles=requirements.CARD_TITLES,
         required_card_phrases=requirements.CARD_PHRASES,

@@ -9,6 +9,7 @@ import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 from telegram.ext import AIORateLimiter, Application
 
@@ -62,10 +63,12 @@ def roomy_rate_limiter() -> AIORateLimiter:
 
 @asynccontextmanager
 async def running_bot(
-    tg: FakeTelegram, coach: Coach, store: SqlSessionStore
+    tg: FakeTelegram, coach: Coach, store: SqlSessionStore, **options: Any
 ) -> AsyncIterator[Application]:  # type: ignore[type-arg]
     """Run the application with long polling against the fake server."""
-    application = build_application(settings_for(tg), coach, store, roomy_rate_limiter())
+    application = build_application(
+        settings_for(tg), coach, store, rate_limiter=roomy_rate_limiter(), **options
+    )
     async with application:
         assert application.post_init is not None
         await application.post_init(application)

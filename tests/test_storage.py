@@ -12,16 +12,19 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, func, insert, inspect, select
 
 from bot.sessions import DuplicateUpdateError, Session, StaleSessionError
+from bot.storage.checkins import CheckinStore, Reminder
 from bot.storage.classes import ClassStore
 from bot.storage.engine import create_engine
 from bot.storage.migrate import downgrade, upgrade
 from bot.storage.models import (
     Base,
     CardRow,
+    CheckinRow,
     ClassRow,
     InterviewRow,
     MembershipRow,
     ProcessedUpdate,
+    ReminderRow,
     UserRow,
     utcnow,
 )
@@ -169,6 +172,8 @@ async def _rows_about(store: SqlSessionStore, user_id: int) -> dict[str, int]:
             ("cards", CardRow.user_id),
             ("memberships", MembershipRow.user_id),
             ("classes", ClassRow.teacher_id),
+            ("checkins", CheckinRow.user_id),
+            ("reminders", ReminderRow.user_id),
         ):
             result = await connection.execute(select(func.count()).where(column == user_id))
             counts[name] = int(result.scalar_one())
@@ -192,9 +197,23 @@ async def test_erase_leaves_no_row_about_the_user(any_store: SqlSessionStore) ->
     await classes.finish(other.id, 7)
     await classes.set_share(other.id, 7, "named", "Sette")
     assert (await classes.finished(other.id))[0].name == "Sette"
+    checkins = CheckinStore(any_store.engine)
+    for user_id in (7, 8):
+        card_id = await checkins.latest_card_id(user_id)
+        assert card_id is not None
+        await checkins.start(user_id, card_id)
+        await checkins.set_reminder(Reminder(user_id, 70, 0, 540, "Europe/Rome", 1_800_000_000))
     erased = await any_store.erase(7)
     assert (erased.interviews, erased.cards, erased.profile) == (1, 1, True)
-    none = {"users": 0, "interviews": 0, "cards": 0, "memberships": 0, "classes": 0}
+    none = {
+        "users": 0,
+        "interviews": 0,
+        "cards": 0,
+        "memberships": 0,
+        "classes": 0,
+        "checkins": 0,
+        "reminders": 0,
+    }
     assert await _rows_about(any_store, 7) == none
     assert await _rows_about(any_store, 8) == {
         **none,
@@ -202,6 +221,8 @@ async def test_erase_leaves_no_row_about_the_user(any_store: SqlSessionStore) ->
         "interviews": 1,
         "cards": 1,
         "classes": 1,
+        "checkins": 1,
+        "reminders": 1,
     }
     assert (await classes.get(taught.id)) is not None, "the class stays, without its teacher"
     assert await classes.counts(other.id) == (0, 0)

@@ -239,7 +239,9 @@ async def test_webhook_mode_serves_updates_and_rejects_a_wrong_secret(
         webhook_secret="s3cret_Token-1",
         port=str(port),
     )
-    application = build_application(settings, Coach(content), store, roomy_rate_limiter())
+    application = build_application(
+        settings, Coach(content), store, rate_limiter=roomy_rate_limiter()
+    )
     async with application:
         await application.start()
         assert application.updater is not None

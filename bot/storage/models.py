@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
@@ -130,3 +131,37 @@ class MembershipRow(Base):
     card_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id", ondelete="SET NULL"))
     share: Mapped[str] = mapped_column(String(10), default="no")
     display_name: Mapped[str | None] = mapped_column(String(64))
+
+
+class CheckinRow(Base):
+    """A weekly check-in: three answers and an optional note, against the latest card."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (Index("ix_checkins_user", "user_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(16), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    card_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id", ondelete="SET NULL"))
+    posted: Mapped[str | None] = mapped_column(String(8))
+    replied: Mapped[str | None] = mapped_column(String(8))
+    engagement: Mapped[str | None] = mapped_column(String(8))
+    note: Mapped[str | None] = mapped_column(String(200))
+    note_done: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    completed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ReminderRow(Base):
+    """A user's weekly reminder; `next_due` is in Unix seconds, so every database compares alike."""
+
+    __tablename__ = "reminders"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    weekday: Mapped[int] = mapped_column(Integer)
+    minute_of_day: Mapped[int] = mapped_column(Integer)
+    zone: Mapped[str] = mapped_column(String(40))
+    next_due: Mapped[int] = mapped_column(BigInteger, index=True)

@@ -13,10 +13,12 @@ from bot.sessions import CardRecord, DuplicateUpdateError, Erased, Session, Stal
 from bot.storage.engine import create_engine
 from bot.storage.models import (
     CardRow,
+    CheckinRow,
     ClassRow,
     InterviewRow,
     MembershipRow,
     ProcessedUpdate,
+    ReminderRow,
     UserRow,
     utcnow,
 )
@@ -131,6 +133,8 @@ class SqlSessionStore:
                 await db.scalar(select(func.count()).where(InterviewRow.user_id == user_id)) or 0
             )
             await db.execute(delete(MembershipRow).where(MembershipRow.user_id == user_id))
+            await db.execute(delete(CheckinRow).where(CheckinRow.user_id == user_id))
+            await db.execute(delete(ReminderRow).where(ReminderRow.user_id == user_id))
             await db.execute(
                 update(ClassRow).where(ClassRow.teacher_id == user_id).values(teacher_id=None)
             )
