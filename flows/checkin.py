@@ -53,9 +53,10 @@ def choose_tip(
     hours = answers.get("hours")
     if checkin.posted in ("partly", "no") and hours in FEW_HOURS:
         total = sum(plan.posts_per_week for plan in card.platforms)
-        posts = max(1, round(total * 2 / 3))
+        lower = max(1, round(total * 2 / 3))
+        posts = text("ci_posts_one")(lang) if lower == 1 else text("ci_posts_many")(lang)
         return text("ci_tip_lower_cadence")(lang).format(
-            hours=_short_label(content, "hours", str(hours), lang), posts=posts
+            hours=_short_label(content, "hours", str(hours), lang), posts=posts.format(n=lower)
         )
     if checkin.posted in ("partly", "no"):
         return text("ci_tip_batch")(lang)

@@ -231,6 +231,8 @@ CHECKIN_UI = frozenset(
         "ci_no",
         "ci_no_card",
         "ci_partly",
+        "ci_posts_many",
+        "ci_posts_one",
         "ci_q_engagement",
         "ci_q_note",
         "ci_q_posted",
