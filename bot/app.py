@@ -7,7 +7,6 @@ from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, Update
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     BaseRateLimiter,
     BaseUpdateProcessor,
@@ -22,6 +21,7 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.handlers import Handlers
 from bot.ordering import PerUserOrderedProcessor
+from bot.rate_limit import FairRateLimiter
 from bot.reminders import Clock, utc_now
 from bot.services import Services
 from bot.storage.checkins import CheckinStore
@@ -40,9 +40,9 @@ REMINDER_SWEEP_SECONDS = 30.0
 """How often due reminders are looked for: a reminder arrives at most this late."""
 
 
-def default_rate_limiter() -> AIORateLimiter:
-    """Telegram's limits (30 messages a second, 20 a minute per group), retrying flood waits."""
-    return AIORateLimiter(max_retries=3)
+def default_rate_limiter() -> FairRateLimiter:
+    """Telegram's limits (30 messages a second, 20 a minute per group), shared fairly."""
+    return FairRateLimiter(max_retries=3)
 
 
 def build_application(

@@ -7,7 +7,6 @@ tapping together is limited by Telegram, not by the bot.
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import aiohttp
@@ -16,9 +15,6 @@ from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
 ODVFloat = float | None | DefaultValue[Any]
-
-# Durations as timedelta, PTB 23's default: without it every flood wait (429) warns.
-os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
 class AiohttpRequest(BaseRequest):

@@ -11,10 +11,11 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
-from telegram.ext import AIORateLimiter, Application
+from telegram.ext import Application
 
 from bot.app import build_application
 from bot.config import Settings
+from bot.rate_limit import FairRateLimiter
 from bot.storage.repository import SqlSessionStore
 from flows.coach import Coach
 from flows.conditions import AnswerValue
@@ -56,9 +57,9 @@ def settings_for(tg: FakeTelegram, **overrides: str) -> Settings:
     return Settings(**values)  # type: ignore[arg-type]
 
 
-def roomy_rate_limiter() -> AIORateLimiter:
+def roomy_rate_limiter() -> FairRateLimiter:
     """The production limiter, with room for a test's burst (limits are checked on the calls)."""
-    return AIORateLimiter(overall_max_rate=1000, group_max_rate=1000, max_retries=3)
+    return FairRateLimiter(overall_per_second=1000, group_per_minute=1000, max_retries=3)
 
 
 @asynccontextmanager

@@ -26,7 +26,9 @@ UTC = dt.UTC
 MONDAY, NINE = 0, 9 * 60
 
 
-def at(year: int, month: int, day: int, hour: int, minute: int = 0, second: int = 0) -> dt.datetime:
+def at(  # noqa: PLR0917 - reads like a date
+    year: int, month: int, day: int, hour: int, minute: int = 0, second: int = 0
+) -> dt.datetime:
     """A moment in UTC."""
     return dt.datetime(year, month, day, hour, minute, second, tzinfo=UTC)
 
