@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -41,6 +42,21 @@ PRAISE = (223, 241, 228)
 PRAISE_INK = (28, 96, 58)
 
 RGB = tuple[int, int, int]
+BRAND: tuple[RGB, ...] = (
+    BACKGROUND,
+    HEADER,
+    HEADER_TEXT,
+    HEADER_SUBTLE,
+    ACCENT,
+    INK,
+    MUTED,
+    PANEL,
+    PANEL_EDGE,
+    CHIP,
+    WARNING,
+    PRAISE,
+    PRAISE_INK,
+)
 
 
 def fonts_dir() -> Path:
@@ -96,6 +112,11 @@ def clean(text: str, bold: bool = False) -> str:
     return " ".join("".join(kept).split())
 
 
+@lru_cache(maxsize=65536)
+def _length(font: ImageFont.FreeTypeFont, text: str) -> float:
+    return font.getlength(text)
+
+
 def _cut(text: str, font: ImageFont.FreeTypeFont, width: int) -> str:
     """End a line with an ellipsis so it fits, dropping whole words first."""
     text = text.rstrip(" ,;:.")
@@ -113,14 +134,16 @@ def wrap(
 ) -> list[str]:
     """Break text into lines that fit `width`, between words; ellipsize what must be cut."""
     lines: list[str] = []
-    current = ""
+    current, used = "", 0.0
+    space = _length(font, " ")
+    budget = width * 0.99  # word widths add up to within kerning of the line's; exact check below
     for word in text.split():
-        trial = f"{current} {word}" if current else word
-        if current and font.getlength(trial) > width:
+        size = _length(font, word)
+        if current and used + space + size > budget:
             lines.append(current)
-            current = word
+            current, used = word, size
         else:
-            current = trial
+            current, used = (f"{current} {word}", used + space + size) if current else (word, size)
     if current:
         lines.append(current)
     lines = [line if font.getlength(line) <= width else _cut(line, font, width) for line in lines]
@@ -153,12 +176,21 @@ PASSES = (
 """From the whole card to its bare bones: each pass is tried until one fits MAX_HEIGHT."""
 
 
-class _Page:
-    """A canvas with a pen that moves down as blocks are drawn."""
+class _Measure:
+    """Stands in for ImageDraw when only the height of a layout is wanted."""
 
-    def __init__(self) -> None:
-        self.image = Image.new("RGB", (WIDTH, DRAFT_HEIGHT), BACKGROUND)
-        self.draw = ImageDraw.Draw(self.image)
+    def __getattr__(self, name: str) -> Callable[..., None]:
+        return lambda *args, **kwargs: None
+
+
+class _Page:
+    """A canvas with a pen that moves down as blocks are drawn (or only measured)."""
+
+    def __init__(self, measure_only: bool = False) -> None:
+        self.image = Image.new("RGB", (1, 1) if measure_only else (WIDTH, DRAFT_HEIGHT), BACKGROUND)
+        self.draw: ImageDraw.ImageDraw | _Measure = (
+            _Measure() if measure_only else ImageDraw.Draw(self.image)
+        )
         self.y = 0
 
     @staticmethod
@@ -225,22 +257,35 @@ class _Page:
 
 def render_card_png(card: StrategyCard) -> bytes:
     """Render the card's essentials as a 1080 px wide portrait PNG."""
-    for style in PASSES:
-        page = _draw(card, style)
-        if page.y <= MAX_HEIGHT:
-            break
+    # Layouts are measured without drawing; only the one that fits is drawn.
+    style = next(
+        (s for s in PASSES if _draw(card, s, measure_only=True).y <= MAX_HEIGHT), PASSES[-1]
+    )
+    page = _draw(card, style)
     height = min(max(page.y, MIN_HEIGHT), MAX_HEIGHT)
     image = page.image.crop((0, 0, WIDTH, height))
     output = io.BytesIO()
-    # Flat colours and anti-aliased text fit a 256-colour palette with no visible loss; it
-    # encodes several times faster than full RGB and the file is about a third of the size.
-    palette = image.quantize(256, method=Image.Quantize.FASTOCTREE)
-    palette.save(output, format="PNG", compress_level=3)
+    _to_palette(image).save(output, format="PNG", compress_level=3)
     return output.getvalue()
 
 
-def _draw(card: StrategyCard, style: _Style) -> _Page:
-    page = _Page()
+def _to_palette(image: Image.Image) -> Image.Image:
+    """Map the card to 256 colours: the brand's exactly, the rest from a quarter-size sample.
+
+    Flat colours and anti-aliased text lose nothing visible; a palette PNG encodes several
+    times faster than RGB and is about a third of the size, and choosing the palette on a
+    small sample keeps that step quick too.
+    """
+    free = 256 - len(BRAND)
+    sample = image.reduce(4).quantize(free, method=Image.Quantize.FASTOCTREE)
+    chosen = (sample.getpalette() or [])[: 3 * free]
+    palette = Image.new("P", (1, 1))
+    palette.putpalette([c for colour in BRAND for c in colour] + chosen)
+    return image.quantize(palette=palette, dither=Image.Dither.NONE)
+
+
+def _draw(card: StrategyCard, style: _Style, measure_only: bool = False) -> _Page:
+    page = _Page(measure_only)
     _header(page, card)
     title = card.titles
     page.section(title["objective"])
