@@ -1,19 +1,20 @@
-"""Images and files drawn off the event loop, one at a time, at a lower CPU priority.
+"""Images and files drawn in a separate low-priority process, one at a time.
 
-A class finishing together asks for hundreds of card images within seconds. Drawn on many
-threads at once they would take every core from the event loop, and everybody's next reply
-would wait; drawn in turn by one background thread, the conversation stays quick and the
-images queue up instead.
+A class finishing together asks for hundreds of card images within seconds. Drawn in the bot's
+own process they would compete with every conversation for the interpreter lock and the CPU,
+and everybody's next reply would wait; drawn in turn by one background process at a lower
+priority, the conversation stays quick and the images queue up instead.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import multiprocessing
 import os
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from typing import ParamSpec, TypeVar
 
 P = ParamSpec("P")
@@ -23,26 +24,36 @@ BACKGROUND_NICENESS = 10
 
 
 def _lower_priority() -> None:
-    # On Linux niceness is per thread: the event loop's thread keeps its priority.
     with contextlib.suppress(AttributeError, OSError):
-        thread = threading.get_native_id()
-        niceness = os.getpriority(os.PRIO_PROCESS, thread) + BACKGROUND_NICENESS
-        os.setpriority(os.PRIO_PROCESS, thread, min(niceness, 19))
+        os.nice(BACKGROUND_NICENESS)
 
 
 class Drawing:
-    """Run CPU-heavy rendering in one low-priority background thread."""
+    """Run CPU-heavy rendering in one low-priority worker process, started on first use."""
 
     def __init__(self) -> None:
-        self._executor = ThreadPoolExecutor(
-            max_workers=1, thread_name_prefix="drawing", initializer=_lower_priority
-        )
+        self._executor: ProcessPoolExecutor | None = None
+
+    def _pool(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            self._executor = ProcessPoolExecutor(
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),  # no copy of the bot's state
+                initializer=_lower_priority,
+            )
+        return self._executor
+
+    def warm_up(self) -> None:
+        """Start the worker now, so the first card does not wait for it to load."""
+        self._pool().submit(int, "0")
 
     async def run(self, render: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-        """Return render(*args, **kwargs), computed in the background thread."""
+        """Return render(*args, **kwargs), computed in the worker (arguments are pickled)."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, lambda: render(*args, **kwargs))
+        return await loop.run_in_executor(self._pool(), functools.partial(render, *args, **kwargs))
 
     def close(self) -> None:
-        """Finish queued drawings and stop the thread."""
-        self._executor.shutdown(wait=True)
+        """Finish queued drawings and stop the worker."""
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
+            self._executor = None

@@ -1,11 +1,11 @@
-"""Rendering runs in one background thread, one image at a time, below the event loop's priority."""
+"""Rendering runs in one background process, one image at a time, below the bot's priority."""
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import os
 import sys
-import threading
 import time
 
 import pytest
@@ -13,43 +13,38 @@ import pytest
 from bot.drawing import BACKGROUND_NICENESS, Drawing
 
 
-async def test_renders_run_one_at_a_time_in_one_low_priority_thread() -> None:
+def _render(number: int) -> tuple[int, int, float, float, int]:
+    started = time.monotonic()  # one clock for every process on the machine
+    time.sleep(0.02)
+    return os.getpid(), os.getpriority(os.PRIO_PROCESS, 0), started, time.monotonic(), number * 2
+
+
+def _broken() -> bytes:
+    raise ValueError("bad font")
+
+
+async def test_renders_run_one_at_a_time_in_one_low_priority_process() -> None:
     drawing = Drawing()
-    running = 0
-    most_at_once = 0
-    seen: list[tuple[int, int]] = []
-
-    def render(number: int) -> int:
-        nonlocal running, most_at_once
-        running += 1
-        most_at_once = max(most_at_once, running)
-        seen.append((threading.get_native_id(), os.getpriority(os.PRIO_PROCESS, 0)))
-        time.sleep(0.02)
-        running -= 1
-        return number * 2
-
     try:
-        results = await asyncio.gather(*(drawing.run(render, n) for n in range(5)))
+        results = [await drawing.run(_render, 0)]
+        results += await asyncio.gather(*(drawing.run(_render, n) for n in range(1, 5)))
     finally:
         drawing.close()
-    assert results == [0, 2, 4, 6, 8]
-    assert most_at_once == 1
-    threads = {thread for thread, _ in seen}
-    assert len(threads) == 1 and threading.get_native_id() not in threads
+    assert [doubled for *_, doubled in results] == [0, 2, 4, 6, 8]
+    assert len({pid for pid, *_ in results}) == 1 and results[0][0] != os.getpid()
+    spans = sorted((started, ended) for _, _, started, ended, _ in results)
+    assert all(later[0] >= earlier[1] for earlier, later in itertools.pairwise(spans))
     if sys.platform == "linux":
         own = os.getpriority(os.PRIO_PROCESS, 0)
-        assert {priority for _, priority in seen} == {min(own + BACKGROUND_NICENESS, 19)}
+        assert {priority for _, priority, *_ in results} == {min(own + BACKGROUND_NICENESS, 19)}
 
 
 async def test_a_failing_render_raises_in_the_caller_and_the_next_one_works() -> None:
     drawing = Drawing()
-
-    def broken() -> bytes:
-        raise ValueError("bad font")
-
+    drawing.warm_up()
     try:
         with pytest.raises(ValueError, match="bad font"):
-            await drawing.run(broken)
+            await drawing.run(_broken)
         assert await drawing.run(len, b"png") == 3
     finally:
         drawing.close()
