@@ -99,6 +99,7 @@ def _is_emoji(char: str) -> bool:
     )
 
 
+@lru_cache(maxsize=4096)
 def clean(text: str, bold: bool = False) -> str:
     """Drop emoji, control characters and anything the font cannot draw; tidy the spaces."""
     kept = []
@@ -146,7 +147,7 @@ def wrap(
             current, used = (f"{current} {word}", used + space + size) if current else (word, size)
     if current:
         lines.append(current)
-    lines = [line if font.getlength(line) <= width else _cut(line, font, width) for line in lines]
+    lines = [line if _length(font, line) <= width else _cut(line, font, width) for line in lines]
     if max_lines is not None and len(lines) > max_lines:
         lines = lines[:max_lines]
         lines[-1] = _cut(lines[-1], font, width)
@@ -265,7 +266,7 @@ def render_card_png(card: StrategyCard) -> bytes:
     height = min(max(page.y, MIN_HEIGHT), MAX_HEIGHT)
     image = page.image.crop((0, 0, WIDTH, height))
     output = io.BytesIO()
-    _to_palette(image).save(output, format="PNG", compress_level=3)
+    _to_palette(image).save(output, format="PNG", compress_level=1)
     return output.getvalue()
 
 
