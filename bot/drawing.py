@@ -11,14 +11,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import logging
 import multiprocessing
 import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import ParamSpec, TypeVar
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+log = logging.getLogger(__name__)
 
 BACKGROUND_NICENESS = 10
 
@@ -48,9 +52,23 @@ class Drawing:
         self._pool().submit(int, "0")
 
     async def run(self, render: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-        """Return render(*args, **kwargs), computed in the worker (arguments are pickled)."""
+        """Return render(*args, **kwargs), computed in the worker (arguments are pickled).
+
+        A worker that died (killed, out of memory) is replaced and the drawing tried once more.
+        """
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool(), functools.partial(render, *args, **kwargs))
+        call = functools.partial(render, *args, **kwargs)
+        try:
+            return await loop.run_in_executor(self._pool(), call)
+        except BrokenProcessPool:
+            log.warning("the drawing process stopped; starting a new one")
+            self._discard()
+            return await loop.run_in_executor(self._pool(), call)
+
+    def _discard(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
 
     def close(self) -> None:
         """Finish queued drawings and stop the worker."""

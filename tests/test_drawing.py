@@ -7,6 +7,7 @@ import itertools
 import os
 import sys
 import time
+from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 
@@ -46,5 +47,17 @@ async def test_a_failing_render_raises_in_the_caller_and_the_next_one_works() ->
         with pytest.raises(ValueError, match="bad font"):
             await drawing.run(_broken)
         assert await drawing.run(len, b"png") == 3
+    finally:
+        drawing.close()
+
+
+async def test_a_worker_that_dies_is_replaced_for_the_next_drawing() -> None:
+    drawing = Drawing()
+    try:
+        first = await drawing.run(os.getpid)
+        with pytest.raises(BrokenProcessPool):
+            await drawing.run(os._exit, 1)  # dies, and dies again on the retry
+        assert await drawing.run(len, b"png") == 3
+        assert await drawing.run(os.getpid) != first
     finally:
         drawing.close()
