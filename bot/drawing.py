@@ -14,6 +14,8 @@ import functools
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -25,11 +27,27 @@ R = TypeVar("R")
 log = logging.getLogger(__name__)
 
 BACKGROUND_NICENESS = 10
+PARENT_CHECK_SECONDS = 0.5
 
 
-def _lower_priority() -> None:
+def _start_worker() -> None:
+    """Run first in the worker: lower its priority, detach its output, follow its parent."""
     with contextlib.suppress(AttributeError, OSError):
         os.nice(BACKGROUND_NICENESS)
+    # The worker writes nothing (errors travel back with the results); holding the bot's
+    # output open would keep whoever reads it waiting after the bot is gone.
+    quiet = os.open(os.devnull, os.O_RDWR)
+    for stream in (0, 1, 2):
+        os.dup2(quiet, stream)
+    parent = os.getppid()
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: int) -> None:
+    # A bot killed outright (SIGKILL, out of memory) cannot stop its worker: leave with it.
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(0)
 
 
 class Drawing:
@@ -43,7 +61,7 @@ class Drawing:
             self._executor = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),  # no copy of the bot's state
-                initializer=_lower_priority,
+                initializer=_start_worker,
             )
         return self._executor
 

@@ -61,3 +61,28 @@ async def test_a_worker_that_dies_is_replaced_for_the_next_drawing() -> None:
         assert await drawing.run(os.getpid) != first
     finally:
         drawing.close()
+
+
+async def test_the_worker_leaves_with_a_bot_killed_outright() -> None:
+    script = (
+        "import asyncio, os\n"
+        "from bot.drawing import Drawing\n"
+        "async def main():\n"
+        "    drawing = Drawing()\n"
+        "    print(await drawing.run(os.getpid), flush=True)\n"
+        "    await asyncio.sleep(60)\n"
+        "asyncio.run(main())\n"
+    )
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", script, stdout=asyncio.subprocess.PIPE
+    )
+    assert bot.stdout is not None
+    worker = int(await asyncio.wait_for(bot.stdout.readline(), 30))
+    bot.kill()
+    await bot.wait()
+    assert await asyncio.wait_for(bot.stdout.read(), 10) == b"", "nobody holds the output open"
+    for _ in range(100):  # a guard against hanging, not a speed check
+        if not os.path.exists(f"/proc/{worker}"):
+            break
+        await asyncio.sleep(0.1)
+    assert not os.path.exists(f"/proc/{worker}"), "no orphaned worker"

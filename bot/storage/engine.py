@@ -28,7 +28,11 @@ def create_engine(url: str) -> AsyncEngine:
     path = sqlite_path(parsed)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(parsed, connect_args={"timeout": 30})
+        # One connection: SQLite has one writer at a time, and writers that find it busy sleep
+        # in growing steps inside SQLite; queueing for the connection in asyncio does not.
+        engine = create_async_engine(
+            parsed, connect_args={"timeout": 30}, pool_size=1, max_overflow=0
+        )
 
         @event.listens_for(engine.sync_engine, "connect")
         def _on_connect(connection: Any, _record: Any) -> None:
