@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 
@@ -28,11 +32,7 @@ def create_engine(url: str) -> AsyncEngine:
     path = sqlite_path(parsed)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        # One connection: SQLite has one writer at a time, and writers that find it busy sleep
-        # in growing steps inside SQLite; queueing for the connection in asyncio does not.
-        engine = create_async_engine(
-            parsed, connect_args={"timeout": 30}, pool_size=1, max_overflow=0
-        )
+        engine = create_async_engine(parsed, connect_args={"timeout": 30})
 
         @event.listens_for(engine.sync_engine, "connect")
         def _on_connect(connection: Any, _record: Any) -> None:
@@ -44,3 +44,17 @@ def create_engine(url: str) -> AsyncEngine:
 
         return engine
     return create_async_engine(parsed, pool_pre_ping=True)
+
+
+_WRITE_LOCKS: WeakKeyDictionary[Engine, asyncio.Lock] = WeakKeyDictionary()
+
+
+def write_lock(engine: AsyncEngine) -> AbstractAsyncContextManager[object]:
+    """Serialize this process's writes to an SQLite file; other databases need no lock.
+
+    SQLite has one writer at a time, and a writer that finds it busy sleeps inside SQLite in
+    growing steps; waiting for an asyncio lock instead costs nothing while readers go on.
+    """
+    if engine.dialect.name != "sqlite":
+        return contextlib.nullcontext()
+    return _WRITE_LOCKS.setdefault(engine.sync_engine, asyncio.Lock())

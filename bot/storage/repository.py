@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.sessions import CardRecord, DuplicateUpdateError, Erased, Session, StaleSessionError
-from bot.storage.engine import create_engine
+from bot.storage.engine import create_engine, write_lock
 from bot.storage.models import (
     CardRow,
     CheckinRow,
@@ -79,7 +79,7 @@ class SqlSessionStore:
 
     async def save(self, session: Session, update_id: int | None = None) -> None:
         """Store the session in one transaction, recording the update that changed it."""
-        async with self._sessions() as db:
+        async with write_lock(self.engine), self._sessions() as db:
             try:
                 async with db.begin():
                     if update_id is not None:
