@@ -66,8 +66,8 @@ def build_application(
     handlers = Handlers(services, clock)
 
     async def publish_commands_and_description(application: Application) -> None:  # type: ignore[type-arg]
-        services.drawing.warm_up()
         await set_commands_and_descriptions(application, coach)
+        services.drawing.warm_up()  # after the start-up calls, not competing with them
 
     async def close_store(application: Application) -> None:  # type: ignore[type-arg]
         services.drawing.close()
