@@ -11,6 +11,8 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy.engine import make_url
 
+from tests.postgres import execute_on_postgres
+
 DEFAULT_POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 
 
@@ -21,26 +23,10 @@ async def sqlite_database() -> AsyncIterator[str]:
         yield f"sqlite+aiosqlite:///{Path(folder) / 'coach.sqlite3'}"
 
 
-async def _execute(url: str, statement: str, timeout: float = 5) -> None:
-    parts = make_url(url)
-    connection = await asyncpg.connect(
-        user=parts.username,
-        password=parts.password,
-        host=parts.host,
-        port=parts.port,
-        database=parts.database,
-        timeout=timeout,
-    )
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
 async def postgres_reachable(url: str) -> bool:
     """Whether the PostgreSQL server of this URL takes connections."""
     try:
-        await _execute(url, "SELECT 1", timeout=3)
+        await execute_on_postgres(url, "SELECT 1", timeout=3)
     except (OSError, asyncpg.PostgresError, TimeoutError):
         return False
     return True
@@ -50,8 +36,8 @@ async def postgres_reachable(url: str) -> bool:
 async def postgres_database(url: str) -> AsyncIterator[str]:
     """Create a database next to the one the URL names; yield its URL, then drop it."""
     name = f"coach_bench_{secrets.token_hex(4)}"
-    await _execute(url, f'CREATE DATABASE "{name}"')
+    await execute_on_postgres(url, f'CREATE DATABASE "{name}"')
     try:
         yield make_url(url).set(database=name).render_as_string(hide_password=False)
     finally:
-        await _execute(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await execute_on_postgres(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

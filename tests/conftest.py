@@ -6,7 +6,6 @@ import secrets
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import asyncpg
 import pytest
 from sqlalchemy.engine import make_url
 
@@ -15,6 +14,7 @@ from bot.storage.repository import SqlSessionStore
 from flows.coach import Coach, load_checked_content
 from flows.content import Content
 from tests.fake_telegram import FakeTelegram
+from tests.postgres import execute_on_postgres
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 
@@ -37,31 +37,15 @@ def coach(content: Content) -> Coach:
     return Coach(content)
 
 
-async def _on_postgres(base_url: str, statement: str) -> None:
-    """Run one statement on the database TEST_DATABASE_URL names."""
-    url = make_url(base_url)
-    connection = await asyncpg.connect(
-        user=url.username,
-        password=url.password,
-        host=url.host,
-        port=url.port,
-        database=url.database,
-    )
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
-
-
 async def _fresh_postgres_database(base_url: str) -> tuple[str, str]:
     """Create an empty database next to the one TEST_DATABASE_URL names; return (url, name)."""
     name = f"coach_test_{secrets.token_hex(4)}"
-    await _on_postgres(base_url, f'CREATE DATABASE "{name}"')
+    await execute_on_postgres(base_url, f'CREATE DATABASE "{name}"')
     return make_url(base_url).set(database=name).render_as_string(hide_password=False), name
 
 
 async def _drop_postgres_database(base_url: str, name: str) -> None:
-    await _on_postgres(base_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await execute_on_postgres(base_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
