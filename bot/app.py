@@ -36,6 +36,8 @@ from flows.requirements import COMMANDS, GROUP_COMMANDS
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "telegram"
+BACKGROUND_GRACE_SECONDS = 30.0
+"""How long a stopping bot waits for cards still being drawn and sent."""
 REMINDER_SWEEP_SECONDS = 30.0
 """How often due reminders are looked for: a reminder arrives at most this late."""
 
@@ -69,6 +71,9 @@ def build_application(
         await set_commands_and_descriptions(application, coach)
         services.drawing.warm_up()  # after the start-up calls, not competing with them
 
+    async def finish_background(application: Application) -> None:  # type: ignore[type-arg]
+        await services.background.finish(timeout=BACKGROUND_GRACE_SECONDS)
+
     async def close_store(application: Application) -> None:  # type: ignore[type-arg]
         services.drawing.close()
         await services.store.close()
@@ -83,6 +88,7 @@ def build_application(
         .rate_limiter(rate_limiter or default_rate_limiter())
         .concurrent_updates(processor or PerUserOrderedProcessor())
         .post_init(publish_commands_and_description)
+        .post_stop(finish_background)
         .post_shutdown(close_store)
         .build()
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.background import Background
 from bot.drawing import Drawing
 from bot.sessions import SessionStore
 from bot.storage.checkins import CheckinStore
@@ -22,3 +23,4 @@ class Services:
     classes: ClassStore
     checkins: CheckinStore
     drawing: Drawing = field(default_factory=Drawing)
+    background: Background = field(default_factory=Background)

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
 import logging
-from collections.abc import Coroutine
 from dataclasses import dataclass
-from typing import Any
 
 from telegram import (
     Bot,
@@ -200,7 +197,7 @@ class Turn:
                 self.session.question_message_id = message.message_id
             elif isinstance(final, CardView):
                 await self.post([*head, *notices, *views.card(final.card)], target)
-                in_background(self.send_files(final.card))
+                self.services.background.start(self.send_files(final.card))
                 self.card_shown = True
             else:
                 await self.post([*head, *(["\n".join(notices)] if notices else [])], target)
@@ -235,7 +232,7 @@ class Turn:
     async def send_card(self, card: StrategyCard) -> None:
         """Send the card as HTML text, a PNG image and an .ics editorial calendar."""
         await self.post(self.services.views.card(card))
-        in_background(self.send_files(card))
+        self.services.background.start(self.send_files(card))
 
     async def send_files(self, card: StrategyCard) -> None:
         """Send the card's PNG image and its .ics editorial calendar."""
@@ -261,22 +258,6 @@ class Turn:
                 ]
             ),
         )
-
-
-_BACKGROUND: set[asyncio.Task[None]] = set()
-
-
-def in_background(work: Coroutine[Any, Any, None]) -> None:
-    """Run work after the update is done, so a queue for drawing holds no working slot."""
-    task = asyncio.get_running_loop().create_task(work)
-    _BACKGROUND.add(task)
-    task.add_done_callback(_finished)
-
-
-def _finished(task: asyncio.Task[None]) -> None:
-    _BACKGROUND.discard(task)
-    if not task.cancelled() and task.exception() is not None:
-        log.error("sending a card's files failed", exc_info=task.exception())
 
 
 def language_of(user: User | None) -> Lang:

@@ -81,6 +81,8 @@ async def running_bot(
         finally:
             await application.updater.stop()
             await application.stop()
+            if application.post_stop is not None:  # as run_polling does
+                await application.post_stop(application)
 
 
 def current_question(tg: FakeTelegram, chat_id: int, owner: str | None) -> BotMessage | None:

@@ -226,3 +226,22 @@ def test_an_unreachable_database_stops_start_up_with_a_clear_message() -> None:
         "Cannot open the database postgresql+asyncpg://coach:***@127.0.0.1:9/coach" in result.stderr
     )
     assert "secret-pw" not in result.stderr and "TEST-unreachable-db" not in result.stderr
+
+
+async def test_a_card_still_being_drawn_when_the_bot_stops_is_still_sent(
+    tg: FakeTelegram, content: Content, store: SqlSessionStore
+) -> None:
+    coach = Coach(content)
+    user = tg.user(4001, "Ada", "en")
+    async with running_bot(tg, coach, store):
+        await user.send("/start")
+        await play_in_telegram(tg, coach, user, CAREFUL_BAKERY, lang="en")
+        await tg.wait_for(
+            lambda: any(
+                "📋 Your social media strategy" in m.text for m in tg.messages(user.chat.id)
+            ),
+            30,
+        )
+        # Stop right away: the image and the calendar are still being drawn.
+    sent = tg.messages(user.chat.id)
+    assert any(m.photo for m in sent) and any(m.document for m in sent)
