@@ -6,7 +6,7 @@ from html import escape
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.keyboards import CHECKIN, REMIND, Tap
+from bot.keyboards import CHECKIN, Tap, reminder_keyboard
 from bot.turn import Turn
 from flows.card import build_card
 from flows.checkin import CHOICES, STEPS, TREND_LENGTH, CheckIn, choose_tip, trend_lines
@@ -25,7 +25,7 @@ LABELS = {
 class CheckIns:
     """The weekly check-in, one message edited in place as the user taps."""
 
-    async def begin(self, turn: Turn, edit_message_id: int | None = None) -> None:
+    async def begin(self, turn: Turn) -> None:
         """Start a check-in against the latest card, or explain that a card comes first."""
         store = turn.services.checkins
         card_id = await store.latest_card_id(turn.user.id)
@@ -69,10 +69,7 @@ class CheckIns:
         await query.answer()
         answers = CheckIn(**{**stored.answers.__dict__, tap.question_id: tap.option_id})
         html, markup = self._step(turn, tap.interview_id, answers)
-        if message_id is not None:
-            await turn.edit(message_id, html, markup)
-        else:
-            await turn.send(html, markup)
+        await turn.replace(message_id, html, markup)
         return False
 
     async def take_note(self, turn: Turn, text: str) -> bool:
@@ -143,12 +140,6 @@ class CheckIns:
         markup = None
         if await store.reminder(turn.user.id) is None:
             parts.append(turn.ui("ci_reminder_offer"))
-            button = InlineKeyboardButton(
-                turn.ui("rem_button"), callback_data=Tap(REMIND, "", "menu").pack()
-            )
-            markup = InlineKeyboardMarkup([[button]])
+            markup = reminder_keyboard(turn.ui("rem_button"))
         html = "\n\n".join(parts)
-        if message_id is not None:
-            await turn.edit(message_id, html, markup)
-        else:
-            await turn.send(html, markup)
+        await turn.replace(message_id, html, markup)

@@ -417,10 +417,7 @@ class Handlers:
             return
         erased = await self.services.store.erase(turn.user.id)
         text = turn.ui("tg_deleted", interviews=erased.interviews, cards=erased.cards)
-        if message_id is not None:
-            await turn.edit(message_id, text)
-        else:
-            await turn.send(text)
+        await turn.replace(message_id, text)
 
     def _stale(self, turn: Turn, tap: Tap) -> str | None:
         # Any message showing the current question of the current interview may be tapped

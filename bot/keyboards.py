@@ -94,6 +94,13 @@ def history_keyboard(items: list[tuple[int, str]]) -> InlineKeyboardMarkup:
     )
 
 
+def reminder_keyboard(label: str) -> InlineKeyboardMarkup:
+    """One button that opens the weekly reminder settings."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=Tap(REMIND, "", "menu").pack())]]
+    )
+
+
 def erase_keyboard(yes: str, no: str) -> InlineKeyboardMarkup:
     """Confirm or refuse erasing the user's data."""
     return InlineKeyboardMarkup(

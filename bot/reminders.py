@@ -37,10 +37,10 @@ class Reminders:
 
     # Choosing
 
-    async def menu(self, turn: Turn, edit_message_id: int | None = None) -> None:
+    async def menu(self, turn: Turn) -> None:
         """Show the current setting and the weekdays to choose from."""
         current = await self.services.checkins.reminder(turn.user.id)
-        days = turn.ui("rem_days").split(",")
+        days = _day_names(turn)
         status = (
             turn.ui(
                 "rem_current",
@@ -62,7 +62,7 @@ class Reminders:
             off = Tap(REMIND, "", "off").pack()
             rows.append([InlineKeyboardButton(turn.ui("rem_off_button"), callback_data=off)])
         html = f"{status}\n\n{turn.ui('rem_choose_day')}"
-        await self._show(turn, html, InlineKeyboardMarkup(rows), edit_message_id)
+        await turn.send(html, InlineKeyboardMarkup(rows))
 
     async def tap(self, turn: Turn, query: CallbackQuery, tap: Tap) -> None:
         """Handle a reminder button: menu, day, zone, time or off."""
@@ -72,22 +72,19 @@ class Reminders:
             await self.menu(turn)
         elif tap.question_id == "off":
             await self.services.checkins.remove_reminder(turn.user.id)
-            await self._show(turn, turn.ui("rem_turned_off"), None, message_id)
-        elif tap.question_id in ("day", "zone"):
-            day, _, zone = (
-                tap.option_id if tap.question_id == "day" else tap.interview_id
-            ).partition(".")
-            if tap.question_id == "zone":
-                zone = tap.option_id
-            await self._times(turn, day, zone or self._default_zone(turn), message_id)
+            await turn.replace(message_id, turn.ui("rem_turned_off"), None)
+        elif tap.question_id == "day":
+            await self._times(turn, tap.option_id, self._default_zone(turn), message_id)
+        elif tap.question_id == "zone":
+            await self._times(turn, tap.interview_id, tap.option_id, message_id)
         elif tap.question_id == "time":
             await self._save(turn, tap, message_id)
 
     async def _times(self, turn: Turn, day: str, zone: str, message_id: int | None) -> None:
-        if not day.isdigit() or not 0 <= int(day) <= 6 or not is_zone(zone):
+        weekday = _weekday(day)
+        if weekday is None or not is_zone(zone):
             return
-        days = turn.ui("rem_days").split(",")
-        key = f"{day}.{zone}"
+        key = f"{weekday}.{zone}"
         times = [
             InlineKeyboardButton(
                 clock_label(m), callback_data=Tap(REMIND, key, "time", str(m)).pack()
@@ -96,43 +93,30 @@ class Reminders:
         ]
         zones = [
             InlineKeyboardButton(
-                ("✓ " if z == zone else "") + z, callback_data=Tap(REMIND, day, "zone", z).pack()
+                ("✓ " if z == zone else "") + z,
+                callback_data=Tap(REMIND, str(weekday), "zone", z).pack(),
             )
             for z in ZONES
         ]
-        html = turn.ui("rem_choose_time", day=days[int(day)], zone=zone)
-        await self._show(
-            turn, html, InlineKeyboardMarkup([times[:3], times[3:], zones]), message_id
-        )
+        html = turn.ui("rem_choose_time", day=_day_names(turn)[weekday], zone=zone)
+        await turn.replace(message_id, html, InlineKeyboardMarkup([times[:3], times[3:], zones]))
 
     async def _save(self, turn: Turn, tap: Tap, message_id: int | None) -> None:
         day, _, zone = tap.interview_id.partition(".")
+        weekday = _weekday(day)
         minute = int(tap.option_id) if tap.option_id.isdigit() else -1
-        if not day.isdigit() or not 0 <= int(day) <= 6 or not is_zone(zone) or minute not in TIMES:
+        if weekday is None or not is_zone(zone) or minute not in TIMES:
             return
-        due = next_due(int(day), minute, zone, self.clock())
-        reminder = Reminder(
-            turn.user.id, turn.chat_id, int(day), minute, zone, int(due.timestamp())
-        )
+        due = next_due(weekday, minute, zone, self.clock())
+        reminder = Reminder(turn.user.id, turn.chat_id, weekday, minute, zone, int(due.timestamp()))
         await self.services.checkins.set_reminder(reminder)
-        days = turn.ui("rem_days").split(",")
-        html = turn.ui("rem_set", day=days[int(day)], time=clock_label(minute), zone=zone)
-        await self._show(turn, html, None, message_id)
+        html = turn.ui(
+            "rem_set", day=_day_names(turn)[weekday], time=clock_label(minute), zone=zone
+        )
+        await turn.replace(message_id, html, None)
 
     def _default_zone(self, turn: Turn) -> str:
         return "Europe/Rome" if turn.lang == "it" else "Europe/London"
-
-    async def _show(
-        self,
-        turn: Turn,
-        html: str,
-        markup: InlineKeyboardMarkup | None,
-        message_id: int | None,
-    ) -> None:
-        if message_id is not None:
-            await turn.edit(message_id, html, markup)
-        else:
-            await turn.send(html, markup)
 
     # Sending
 
@@ -168,3 +152,12 @@ class Reminders:
                 continue
             sent += 1
         return sent
+
+
+def _day_names(turn: Turn) -> list[str]:
+    return turn.ui("rem_days").split(",")
+
+
+def _weekday(text: str) -> int | None:
+    """Return the weekday a button carries (0 is Monday), or None if it is not one."""
+    return int(text) if text.isdigit() and int(text) <= 6 else None

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass
 
 from telegram import (
     Bot,
     ForceReply,
-    InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
     Message,
@@ -19,7 +17,7 @@ from telegram import (
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest
 
-from bot.keyboards import REMIND, Tap, question_keyboard
+from bot.keyboards import question_keyboard, reminder_keyboard
 from bot.services import Services
 from bot.sessions import Session
 from bot.views import split_messages
@@ -29,8 +27,6 @@ from flows.i18n import Lang, parse_lang
 from flows.machine import Interview
 from flows.render_calendar import render_calendar_ics
 from flows.render_image import render_card_png
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -134,6 +130,15 @@ class Turn:
         except BadRequest as error:
             if "not modified" not in error.message:
                 raise
+
+    async def replace(
+        self, message_id: int | None, html: str, markup: InlineKeyboardMarkup | None = None
+    ) -> None:
+        """Edit the message into this one when there is a message, else send it anew."""
+        if message_id is not None:
+            await self.edit(message_id, html, markup)
+        else:
+            await self.send(html, markup)
 
     def question_markup(self, question: QuestionView) -> InlineKeyboardMarkup | ForceReply | None:
         """Buttons for a choice question; a forced reply for text in groups."""
@@ -248,15 +253,7 @@ class Turn:
                 ics, filename=self.services.coach.content.text("tg_calendar_filename")(self.lang)
             ),
             caption=self.ui("tg_calendar_caption"),
-            reply_markup=InlineKeyboardMarkup(
-                [
-                    [
-                        InlineKeyboardButton(
-                            self.ui("rem_button"), callback_data=Tap(REMIND, "", "menu").pack()
-                        )
-                    ]
-                ]
-            ),
+            reply_markup=reminder_keyboard(self.ui("rem_button")),
         )
 
 
