@@ -77,6 +77,8 @@ def configure_logging(level: str, secrets: tuple[str, ...] = ()) -> None:
         handler.addFilter(RedactSecrets(secrets))
     for noisy in ("httpx", "httpcore"):  # their request lines carry the token in the URL
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # One line per state change of every interview would drown what matters.
+    logging.getLogger("transitions").setLevel(max(logging.WARNING, logging.getLogger().level))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -18,6 +18,7 @@ from telegram.ext import (
     filters,
 )
 
+from bot.calls import ResilientCalls
 from bot.config import Settings
 from bot.handlers import Handlers
 from bot.ordering import PerUserOrderedProcessor
@@ -85,7 +86,7 @@ def build_application(
         .base_file_url(settings.file_url)
         .request(AiohttpRequest())
         .get_updates_request(AiohttpRequest(connections=1))
-        .rate_limiter(rate_limiter or default_rate_limiter())
+        .rate_limiter(ResilientCalls(rate_limiter or default_rate_limiter()))
         .concurrent_updates(processor or PerUserOrderedProcessor())
         .post_init(publish_commands_and_description)
         .post_stop(finish_background)

@@ -14,7 +14,7 @@ from telegram.ext import ContextTypes
 from bot.keyboards import CASE, SHARE, Tap
 from bot.services import Services
 from bot.storage.classes import CLASS_PAYLOAD_PREFIX, ClassInfo, Share
-from bot.turn import Turn, language_of
+from bot.turn import GONE, Turn, language_of
 from bot.views import split_messages
 from flows.content import Case
 from flows.i18n import Lang
@@ -205,16 +205,12 @@ class ClassSessions:
         await self.classes.set_share(int(tap.interview_id), user.id, choice, user.first_name)
         await query.answer()
         if query.message is not None:
-            try:
-                await context.bot.edit_message_text(
-                    self.text("cls_share_thanks", language_of(user)),
-                    query.message.chat.id,
-                    query.message.message_id,
-                    parse_mode=ParseMode.HTML,
-                )
-            except BadRequest as error:
-                if "not modified" not in error.message:
-                    raise
+            await context.bot.edit_message_text(
+                self.text("cls_share_thanks", language_of(user)),
+                query.message.chat.id,
+                query.message.message_id,
+                parse_mode=ParseMode.HTML,
+            )
 
     # Shared
 
@@ -248,8 +244,9 @@ class ClassSessions:
                 reply_markup=self._join_markup(context, info),
             )
         except BadRequest as error:
-            if "not modified" not in error.message:
+            if not any(gone in error.message.lower() for gone in GONE):
                 raise
+            log.info("class %s: its group message is gone; counts not shown", info.id)
 
     def _refresh_later(self, context: Context, class_id: int, wait: dt.timedelta) -> None:
         jobs = context.job_queue

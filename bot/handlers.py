@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy.exc import SQLAlchemyError
 from telegram import CallbackQuery, Update
 from telegram.constants import ChatType
+from telegram.error import Forbidden, NetworkError, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.checkins import CheckIns
@@ -329,25 +330,27 @@ class Handlers:
             await self.class_sessions.card_finished(turn, context)
 
     async def on_error(self, update: object, context: Context) -> None:
-        """Log the failure with its context (never the token) and tell the user."""
-        chat = update.effective_chat if isinstance(update, Update) else None
-        user = update.effective_user if isinstance(update, Update) else None
-        update_id = update.update_id if isinstance(update, Update) else None
+        """Log the failure in one line (a traceback only for a bug) and tell the user if we can."""
         error = context.error
-        log.error(
-            "update %s in chat %s failed: %s",
-            update_id,
-            chat.id if chat else None,
-            type(error).__name__,
-            exc_info=error,
-        )
+        if not isinstance(update, Update):  # getUpdates failed; the updater tries again
+            log.warning("getting updates failed (%s: %s); retrying", type(error).__name__, error)
+            return
+        chat, user = update.effective_chat, update.effective_user
+        where = f"update {update.update_id} in chat {chat.id if chat else None}"
+        if isinstance(error, Forbidden):
+            log.info("%s not answered: the bot may not write there (%s)", where, error)
+            return
+        if isinstance(error, NetworkError | SQLAlchemyError | OSError):
+            log.warning("%s failed: %s: %s", where, type(error).__name__, error)
+        else:
+            log.error("%s failed: %s", where, type(error).__name__, exc_info=error)
         if chat is None:
             return
         key = "tg_db_retry" if isinstance(error, SQLAlchemyError | OSError) else "tg_error"
         text = self.services.coach.content.text(key)(language_of(user))  # plain text, no HTML
         try:
             await context.bot.send_message(chat.id, text)
-        except Exception:  # the chat may be unreachable; the log line above is what matters
+        except TelegramError:  # the chat may be unreachable; the log line above is what matters
             log.warning("could not tell chat %s about the failure", chat.id)
 
     # Helpers

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from telegram import (
@@ -27,6 +28,11 @@ from flows.i18n import Lang, parse_lang
 from flows.machine import Interview
 from flows.render_calendar import render_calendar_ics
 from flows.render_image import render_card_png
+
+log = logging.getLogger(__name__)
+
+# Telegram's words for a message that can no longer be edited (deleted, or too old).
+GONE = ("message to edit not found", "message can't be edited")
 
 
 @dataclass
@@ -121,15 +127,18 @@ class Turn:
 
     async def edit(
         self, message_id: int, html: str, markup: InlineKeyboardMarkup | None = None
-    ) -> None:
-        """Edit a message in place (an unchanged message is not an error)."""
+    ) -> int:
+        """Edit a message in place, or send it anew if that message is gone; return its id."""
         try:
             await self.bot.edit_message_text(
                 html, self.chat_id, message_id, parse_mode=ParseMode.HTML, reply_markup=markup
             )
         except BadRequest as error:
-            if "not modified" not in error.message:
+            if not any(gone in error.message.lower() for gone in GONE):
                 raise
+            log.info("message %s in chat %s can't be edited; sent anew", message_id, self.chat_id)
+            return (await self.send(html, markup)).message_id
+        return message_id
 
     async def replace(
         self, message_id: int | None, html: str, markup: InlineKeyboardMarkup | None = None
@@ -182,12 +191,11 @@ class Turn:
             and not mistakes
         ):
             prefix = [answered] if answered else []
-            await self.edit(
+            self.session.question_message_id = await self.edit(
                 edit_message_id,
                 self.question_html(final, prefix + notices),
                 self.inline_markup(final),
             )
-            self.session.question_message_id = edit_message_id
         else:
             # The tapped message closes with the answer and any mistake it revealed, so the
             # explanation stays in the chat right under its answer at no extra message.

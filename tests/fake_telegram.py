@@ -358,6 +358,8 @@ class Fault:
     retry_after: int | None = None
     hang: float = 0.0
     times: int = 1
+    drop: bool = False
+    """Close the connection without any answer, as a dropped network link does."""
 
 
 @dataclass(frozen=True)
@@ -1017,7 +1019,7 @@ class FakeTelegram:
         if self.latency or self.jitter:
             await asyncio.sleep(self.latency + random.uniform(0, self.jitter))
         if fault := self._take_fault(method):
-            return await self._inject(fault)
+            return await self._inject(fault, request)
         try:
             if token != self.token:
                 raise _ApiError("Unauthorized", 401)
@@ -1058,9 +1060,11 @@ class FakeTelegram:
                 return fault
         return None
 
-    async def _inject(self, fault: Fault) -> web.Response:
+    async def _inject(self, fault: Fault, request: web.Request) -> web.Response:
         if fault.hang:
             await asyncio.sleep(fault.hang)
+        if fault.drop and request.transport is not None:
+            request.transport.abort()
         body: JSON = {"ok": False, "error_code": fault.code, "description": fault.description}
         if fault.retry_after is not None:
             body["parameters"] = {"retry_after": fault.retry_after}

@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.app import build_application
@@ -75,7 +76,13 @@ async def running_bot(
         await application.post_init(application)
         await application.start()
         assert application.updater is not None
-        await application.updater.start_polling(poll_interval=0, timeout=1)
+
+        def polling_failed(error: TelegramError) -> None:  # as run_polling reports it
+            application.create_task(application.process_error(update=None, error=error))
+
+        await application.updater.start_polling(
+            poll_interval=0, timeout=1, error_callback=polling_failed
+        )
         try:
             yield application
         finally:
