@@ -10,6 +10,7 @@ from typing import Any, cast
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from bot.storage.engine import reconnecting
 from bot.storage.models import CardRow, CheckinRow, ReminderRow, UserRow, utcnow
 from flows.checkin import CHOICES, NOTE_LIMIT, CheckIn
 
@@ -40,6 +41,7 @@ class Reminder:
     lang: str = "en"
 
 
+@reconnecting
 class CheckinStore:
     """Check-ins and reminders of users."""
 

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from bot.storage.engine import reconnecting
 from bot.storage.models import CardRow, ClassRow, MembershipRow, UserRow, utcnow
 from flows.conditions import AnswerValue
 from flows.i18n import Lang, parse_lang
@@ -51,6 +52,7 @@ class Finished:
     name: str | None
 
 
+@reconnecting
 class ClassStore:
     """Reads and writes class sessions."""
 
@@ -172,14 +174,15 @@ class ClassStore:
                 .values(finished_at=utcnow(), card_id=card_id)
             )
 
-    async def set_share(self, class_id: int, user_id: int, share: Share, name: str | None) -> None:
-        """Record what the student agreed to share in the report."""
+    async def set_share(self, class_id: int, user_id: int, share: Share, name: str | None) -> bool:
+        """Record what the student agreed to share; False if they are not in that class."""
         async with self._sessions() as db, db.begin():
-            await db.execute(
+            result = await db.execute(
                 update(MembershipRow)
                 .where(MembershipRow.class_id == class_id, MembershipRow.user_id == user_id)
                 .values(share=share, display_name=name if share == "named" else None)
             )
+        return bool(getattr(result, "rowcount", 0))
 
     async def counts(self, class_id: int) -> tuple[int, int]:
         """Return (joined, finished)."""

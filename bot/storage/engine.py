@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import inspect
+import logging
+from collections.abc import Callable, Coroutine
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from weakref import WeakKeyDictionary
 
 from sqlalchemy import event
-from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.engine import URL, Engine, ExceptionContext, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+log = logging.getLogger(__name__)
+_Store = TypeVar("_Store", bound=type)
 
 
 def database_label(url: str) -> str:
@@ -32,7 +40,7 @@ def create_engine(url: str) -> AsyncEngine:
     path = sqlite_path(parsed)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(parsed, connect_args={"timeout": 30})
+        engine = create_async_engine(parsed, connect_args={"timeout": 30}, hide_parameters=True)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _on_connect(connection: Any, _record: Any) -> None:
@@ -43,7 +51,64 @@ def create_engine(url: str) -> AsyncEngine:
             cursor.close()
 
         return engine
-    return create_async_engine(parsed, pool_pre_ping=True)
+    # A server closes connections (restarts, failovers, idle timeouts): a pooled one is tried
+    # before use and replaced if dead. Errors never show the parameters (user text).
+    engine = create_async_engine(parsed, pool_pre_ping=True, hide_parameters=True)
+    event.listen(engine.sync_engine, "handle_error", _on_database_error)
+    return engine
+
+
+def _on_database_error(context: ExceptionContext) -> None:
+    """Log one line when the pool finds that the server closed one of its idle connections."""
+    if context.is_pre_ping and context.is_disconnect:
+        cause = context.original_exception.__cause__
+        log.warning(
+            "a pooled database connection was closed by the server (%s); using a new one",
+            type(cause or context.original_exception).__name__,
+        )
+
+
+def reconnecting(store: _Store) -> _Store:
+    """Run a store's public methods again, on a new connection, when their connection is lost.
+
+    Each such method is one transaction and changes nothing outside the database before it
+    commits. A transaction whose connection died before the commit was acknowledged was rolled
+    back by the server, so running the method again does its work once, as if the connection
+    had never failed. (Were a commit applied and only its acknowledgement lost, the next run
+    would meet its own work: a save of an update finds the update applied, and stops.)
+    """
+    for name, method in list(vars(store).items()):
+        if not name.startswith("_") and inspect.iscoroutinefunction(method):
+            setattr(store, name, _retried(method, f"{store.__name__}.{name}"))
+    return store
+
+
+ATTEMPTS = 3
+"""Each attempt runs on a new connection, so only connections lost one after another fail."""
+
+
+def _retried(
+    method: Callable[..., Coroutine[Any, Any, Any]], name: str
+) -> Callable[..., Coroutine[Any, Any, Any]]:
+    @functools.wraps(method)
+    async def run(*args: Any, **kwargs: Any) -> Any:
+        for attempt in range(1, ATTEMPTS):
+            try:
+                return await method(*args, **kwargs)
+            except DBAPIError as error:
+                if not error.connection_invalidated:  # the statement failed, not the connection
+                    raise
+                cause = error.orig.__cause__ or error.orig if error.orig is not None else error
+                log.warning(
+                    "database connection lost in %s (%s); attempt %d of %d on a new connection",
+                    name,
+                    type(cause).__name__,
+                    attempt + 1,
+                    ATTEMPTS,
+                )
+        return await method(*args, **kwargs)
+
+    return run
 
 
 _WRITE_LOCKS: WeakKeyDictionary[Engine, asyncio.Lock] = WeakKeyDictionary()

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from bot.sessions import CardRecord, DuplicateUpdateError, Erased, Session, StaleSessionError
-from bot.storage.engine import create_engine, write_lock
+from bot.storage.engine import create_engine, reconnecting, write_lock
 from bot.storage.models import (
     CardRow,
     CheckinRow,
@@ -29,8 +29,12 @@ KEEP_PROCESSED_UPDATES = dt.timedelta(days=2)
 PRUNE_EVERY = 256
 
 
+@reconnecting
 class SqlSessionStore:
-    """Sessions, cards and processed updates in an SQL database."""
+    """Sessions, cards and processed updates in an SQL database.
+
+    A method whose connection dies runs again on a new connection (see `reconnecting`).
+    """
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
@@ -78,7 +82,18 @@ class SqlSessionStore:
         return session
 
     async def save(self, session: Session, update_id: int | None = None) -> None:
-        """Store the session in one transaction, recording the update that changed it."""
+        """Store the session in one transaction, recording the update that changed it.
+
+        A save that fails leaves the session as it was, so that it can be saved again.
+        """
+        record_id, version = session.record_id, session.version
+        try:
+            await self._save(session, update_id)
+        except BaseException:
+            session.record_id, session.version = record_id, version  # rolled back with the rest
+            raise
+
+    async def _save(self, session: Session, update_id: int | None) -> None:
         async with write_lock(self.engine), self._sessions() as db:
             try:
                 async with db.begin():
@@ -183,9 +198,14 @@ async def _save_interview(db: AsyncSession, session: Session) -> None:
         await db.flush()
         session.record_id, session.version = row.id, 1
         return
+    # The public id too: SQLite reuses the row id of an erased newest row for the next one.
     result = await db.execute(
         update(InterviewRow)
-        .where(InterviewRow.id == session.record_id, InterviewRow.version == session.version)
+        .where(
+            InterviewRow.id == session.record_id,
+            InterviewRow.public_id == session.interview_id,
+            InterviewRow.version == session.version,
+        )
         .values(**values, version=session.version + 1, updated_at=utcnow())
     )
     if cast(Any, result).rowcount != 1:
