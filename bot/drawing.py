@@ -30,8 +30,12 @@ BACKGROUND_NICENESS = 10
 PARENT_CHECK_SECONDS = 0.5
 
 
-def _start_worker() -> None:
-    """Run first in the worker: lower its priority, detach its output, follow its parent."""
+def _start_worker(parent: int) -> None:
+    """Run first in the worker: lower its priority, detach its output, follow its parent.
+
+    `parent` comes from the bot: asked here, after the worker's slow start, a bot killed
+    meanwhile would already have been replaced by init, and the worker would wait forever.
+    """
     with contextlib.suppress(AttributeError, OSError):
         os.nice(BACKGROUND_NICENESS)
     # The worker writes nothing (errors travel back with the results); holding the bot's
@@ -39,7 +43,6 @@ def _start_worker() -> None:
     quiet = os.open(os.devnull, os.O_RDWR)
     for stream in (0, 1, 2):
         os.dup2(quiet, stream)
-    parent = os.getppid()
     threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
 
 
@@ -62,6 +65,7 @@ class Drawing:
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),  # no copy of the bot's state
                 initializer=_start_worker,
+                initargs=(os.getpid(),),
             )
         return self._executor
 

@@ -86,3 +86,43 @@ async def test_the_worker_leaves_with_a_bot_killed_outright() -> None:
             break
         await asyncio.sleep(0.1)
     assert not os.path.exists(f"/proc/{worker}"), "no orphaned worker"
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat", encoding="utf-8") as stat:
+                    parent = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except OSError:
+                continue
+            if parent == pid:
+                found.append(int(entry))
+    return found
+
+
+async def test_a_worker_still_starting_when_the_bot_is_killed_leaves_too() -> None:
+    script = (
+        "import os, time\n"
+        "from bot.drawing import Drawing\n"
+        "Drawing().warm_up()\n"
+        "print(os.getpid(), flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    bot = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", script, stdout=asyncio.subprocess.PIPE
+    )
+    assert bot.stdout is not None
+    pid = int(await asyncio.wait_for(bot.stdout.readline(), 30))
+    children = _children(pid)
+    assert children, "the worker is being started"
+    bot.kill()  # before the worker has finished starting
+    # An orphaned worker would keep the bot's output open through its helper processes.
+    await asyncio.wait_for(bot.wait(), 30)
+    for _ in range(100):  # a guard against hanging, not a speed check
+        if not any(os.path.exists(f"/proc/{child}") for child in children):
+            break
+        await asyncio.sleep(0.1)
+    left = [c for c in children if os.path.exists(f"/proc/{c}")]
+    assert not left, f"orphaned processes {left}"
