@@ -24,7 +24,11 @@ def main() -> None:
     upgrade(settings.database_url)
     coach = Coach(load_checked_content())
     application = build_application(
-        settings, coach, rate_limiter=Unlimited(), processor=SimpleUpdateProcessor(1)
+        settings,
+        coach,
+        rate_limiter=Unlimited(),
+        processor=SimpleUpdateProcessor(1),
+        flood_limit=None,
     )
     application.run_polling(allowed_updates=Update.ALL_TYPES)
 

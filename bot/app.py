@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -20,16 +21,20 @@ from telegram.ext import (
 
 from bot.calls import ResilientCalls
 from bot.config import Settings
+from bot.flood import FloodGuard
 from bot.handlers import Handlers
+from bot.health import database_reachable
 from bot.ordering import PerUserOrderedProcessor
 from bot.rate_limit import FairRateLimiter
 from bot.reminders import Clock, utc_now
+from bot.screen import Screen
 from bot.services import Services
 from bot.storage.checkins import CheckinStore
 from bot.storage.classes import ClassStore
 from bot.storage.repository import SqlSessionStore
 from bot.telegram_http import AiohttpRequest
 from bot.views import Views
+from bot.webhook import serve_webhook
 from flows.coach import Coach
 from flows.i18n import LANGS
 from flows.requirements import COMMANDS, GROUP_COMMANDS
@@ -41,6 +46,8 @@ BACKGROUND_GRACE_SECONDS = 30.0
 """How long a stopping bot waits for cards still being drawn and sent."""
 REMINDER_SWEEP_SECONDS = 30.0
 """How often due reminders are looked for: a reminder arrives at most this late."""
+FLOOD_LIMIT, FLOOD_WINDOW = 20, 4.0
+"""At most this many updates of one user in this many seconds; a person stays far below."""
 
 
 def default_rate_limiter() -> FairRateLimiter:
@@ -57,16 +64,20 @@ def build_application(
     processor: BaseUpdateProcessor | None = None,
     clock: Clock = utc_now,
     reminder_every: float = REMINDER_SWEEP_SECONDS,
+    flood_limit: int | None = FLOOD_LIMIT,
 ) -> Application:  # type: ignore[type-arg]
     """Build the application: Bot API endpoint, rate limiter, handlers, start-up texts.
 
-    Every `reminder_every` seconds a job sends the reminders due by `clock`.
+    Every `reminder_every` seconds a job sends the reminders due by `clock`. A user's updates
+    beyond `flood_limit` in `FLOOD_WINDOW` seconds are dropped (None: never).
     """
     store = store or SqlSessionStore.from_url(settings.database_url)
     services = Services(
         coach, store, Views(coach.content), ClassStore(store.engine), CheckinStore(store.engine)
     )
     handlers = Handlers(services, clock)
+    flood_guard = FloodGuard(flood_limit, FLOOD_WINDOW) if flood_limit is not None else None
+    screen = Screen(services, flood_guard)
 
     async def publish_commands_and_description(application: Application) -> None:  # type: ignore[type-arg]
         await set_commands_and_descriptions(application, coach)
@@ -114,7 +125,10 @@ def build_application(
         "reminders": handlers.reminders_menu,
     }
     guard = handlers.guarded
+    application.add_handler(TypeHandler(Update, screen.screen), group=-2)
     application.add_handler(TypeHandler(Update, handlers.skip_seen_updates), group=-1)
+    # Before the commands: an edited "/start" must not run again.
+    application.add_handler(MessageHandler(filters.UpdateType.EDITED, guard(screen.edited)))
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, guard(callback)))
     application.add_handler(MessageHandler(filters.COMMAND, guard(handlers.unknown_command)))
@@ -162,24 +176,26 @@ async def set_commands_and_descriptions(application: Application, coach: Coach) 
         await bot.set_my_short_description(text("tg_short_description")(shown), language_code=lang)
 
 
-def webhook_options(settings: Settings) -> dict[str, Any]:
-    """Where and how the webhook listens; only requests with the secret token are accepted."""
-    return {
-        "listen": "0.0.0.0",  # Telegram's servers must reach the webhook
-        "port": settings.port,
-        "url_path": WEBHOOK_PATH,
-        "webhook_url": settings.webhook_url,
-        "secret_token": settings.webhook_secret,
-        "allowed_updates": Update.ALL_TYPES,
-    }
-
-
 def run(settings: Settings, coach: Coach) -> None:
     """Run until stopped: webhook when WEBHOOK_URL is set, long polling otherwise."""
-    application = build_application(settings, coach)
+    store = SqlSessionStore.from_url(settings.database_url)
+    application = build_application(settings, coach, store)
     if settings.webhook_url:
-        log.info("webhook mode on port %s", settings.port)
-        application.run_webhook(**webhook_options(settings))
+
+        async def healthy() -> bool:
+            return await database_reachable(store.engine)
+
+        asyncio.run(
+            serve_webhook(
+                application,
+                listen="0.0.0.0",  # Telegram's servers, or the proxy, must reach it
+                port=settings.port,
+                path=WEBHOOK_PATH,
+                webhook_url=settings.webhook_url,
+                secret=settings.webhook_secret,
+                healthy=healthy,
+            )
+        )
     else:
         log.info("long polling mode")
         application.run_polling(allowed_updates=Update.ALL_TYPES)

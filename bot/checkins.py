@@ -51,10 +51,10 @@ class CheckIns:
         store = turn.services.checkins
         stored = await store.get(tap.interview_id)
         if stored is None or stored.user_id != turn.user.id:
-            await query.answer(turn.ui("ci_gone"), show_alert=True)
+            await query.answer(turn.plain("ci_gone"), show_alert=True)
             return False
         if stored.completed:
-            await query.answer(turn.ui("ci_done_already"))
+            await query.answer(turn.plain("ci_done_already"))
             return False
         message_id = query.message.message_id if query.message else None
         if tap.question_id == "note" and tap.option_id == SKIP_NOTE:
@@ -64,7 +64,7 @@ class CheckIns:
         if tap.question_id != stored.answers.next_step or not await store.answer(
             tap.interview_id, turn.user.id, tap.question_id, tap.option_id
         ):
-            await query.answer(turn.ui("tg_stale_button"))
+            await query.answer(turn.plain("tg_stale_button"))
             return False
         await query.answer()
         answers = CheckIn(**{**stored.answers.__dict__, tap.question_id: tap.option_id})

@@ -11,7 +11,7 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.keyboards import CASE, SHARE, Tap
+from bot.keyboards import CASE, SHARE, Tap, row_id
 from bot.services import Services
 from bot.storage.classes import CLASS_PAYLOAD_PREFIX, ClassInfo, Share
 from bot.turn import GONE, Turn, language_of
@@ -85,10 +85,16 @@ class ClassSessions:
     async def choose_case(self, update: Update, context: Context, tap: Tap) -> None:
         """Announce the class once the teacher has picked a case (or their own business)."""
         query, user = update.callback_query, update.effective_user
-        if query is None or user is None or not tap.interview_id.isdigit():
+        if query is None or user is None:
             return
-        info = await self.classes.get(int(tap.interview_id))
-        if info is None or not await self.may_manage(context, info, user.id):
+        class_id = row_id(tap.interview_id)
+        info = await self.classes.get(class_id) if class_id is not None else None
+        known_case = tap.option_id == OWN or self.content.case(tap.option_id) is not None
+        if info is None or not known_case:
+            log.info("refused a class button from user %s: no such class or case", user.id)
+            await query.answer(self.content.text("tg_unknown_button")(language_of(user)))
+            return
+        if not await self.may_manage(context, info, user.id):
             await query.answer(self.content.text("cls_not_allowed")(language_of(user)))
             return
         await query.answer()
@@ -193,8 +199,9 @@ class ClassSessions:
     async def share(self, update: Update, context: Context, tap: Tap) -> None:
         """Record the student's consent about their card in the report."""
         query, user = update.callback_query, update.effective_user
-        if query is None or user is None or not tap.interview_id.isdigit():
+        if query is None or user is None:
             return
+        class_id = row_id(tap.interview_id)
         choice: Share = (
             "named"
             if tap.option_id == "named"
@@ -202,7 +209,12 @@ class ClassSessions:
             if tap.option_id == "anonymous"
             else "no"
         )
-        await self.classes.set_share(int(tap.interview_id), user.id, choice, user.first_name)
+        if class_id is None or not await self.classes.set_share(
+            class_id, user.id, choice, user.first_name
+        ):
+            log.info("refused a share button from user %s: not in that class", user.id)
+            await query.answer(self.content.text("tg_unknown_button")(language_of(user)))
+            return
         await query.answer()
         if query.message is not None:
             await context.bot.edit_message_text(

@@ -9,9 +9,9 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from sqlalchemy.exc import SQLAlchemyError
-from telegram import CallbackQuery, Update
+from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
-from telegram.error import Forbidden, NetworkError, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.checkins import CheckIns
@@ -34,6 +34,7 @@ from bot.keyboards import (
     erase_keyboard,
     history_keyboard,
     language_keyboard,
+    row_id,
 )
 from bot.reminders import Clock, Reminders, utc_now
 from bot.services import Services
@@ -50,6 +51,20 @@ log = logging.getLogger(__name__)
 
 Context = ContextTypes.DEFAULT_TYPE
 HandlerCallback = Callable[[Update, Context], Coroutine[Any, Any, None]]
+
+
+def carried_by_its_message(query: CallbackQuery) -> bool:
+    """Return False if the tapped message has no button with this data: it was forged.
+
+    A message older than 48 hours arrives without its buttons; its taps are checked by what
+    they ask for instead.
+    """
+    message = query.message
+    if not isinstance(message, Message):
+        return True
+    markup = message.reply_markup
+    buttons = markup.inline_keyboard if markup else ()
+    return any(button.callback_data == query.data for row in buttons for button in row)
 
 
 class Handlers:
@@ -237,7 +252,18 @@ class Handlers:
             await turn.send(turn.ui("tg_privacy"))
 
     async def unknown_command(self, update: Update, context: Context) -> None:
-        """Point to /help."""
+        """Point to /help; in a group, only when the command was addressed to this bot."""
+        message = update.effective_message
+        command = (message.text or "").split(maxsplit=1)[0] if message else ""
+        _, mention, addressee = command.partition("@")
+        if mention and addressee.lower() != (context.bot.username or "").lower():
+            return  # another bot's command
+        in_group = update.effective_chat is not None and update.effective_chat.type in (
+            ChatType.GROUP,
+            ChatType.SUPERGROUP,
+        )
+        if in_group and not mention:
+            return  # a bare command in a group may be for another bot
         turn = await self.open_turn(update, context)
         if turn is not None:
             await turn.send(turn.ui("unknown_command"))
@@ -287,19 +313,25 @@ class Handlers:
         """Handle a button: answer, toggle, done, back, skip or language."""
         query = update.callback_query
         turn = await self.open_turn(update, context)
-        tap = Tap.unpack(query.data if query else None)
-        if query is None or turn is None or tap is None:
-            if query is not None:
-                await query.answer()
+        if query is None or turn is None:
+            return
+        tap = Tap.unpack(query.data) if carried_by_its_message(query) else None
+        if tap is None:
+            log.warning(
+                "refused button data %r from user %s", (query.data or "")[:64], turn.user.id
+            )
+            await query.answer(turn.plain("tg_unknown_button"), show_alert=True)
             return
         if await self._side_tap(turn, query, tap, update, context):
             return
         interview = turn.resume_interview()
         problem = self._stale(turn, tap)
+        if problem is None and interview is not None and not self._offered(interview, tap):
+            problem = "tg_unknown_button"
         if problem is not None or interview is None:
-            await query.answer(
-                self.services.coach.content.text(problem or "tg_foreign_button")(turn.lang)
-            )
+            problem = problem or "tg_foreign_button"
+            log.info("refused a button from user %s: %s", turn.user.id, problem.removeprefix("tg_"))
+            await query.answer(turn.plain(problem))
             return
         coach = self.services.coach
         question = coach.content.question(interview.state)
@@ -340,7 +372,9 @@ class Handlers:
         if isinstance(error, Forbidden):
             log.info("%s not answered: the bot may not write there (%s)", where, error)
             return
-        if isinstance(error, NetworkError | SQLAlchemyError | OSError):
+        # A refused request (BadRequest) is a bug of ours, unlike a network or database outage.
+        transient = isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+        if transient or isinstance(error, SQLAlchemyError | OSError):
             log.warning("%s failed: %s: %s", where, type(error).__name__, error)
         else:
             log.error("%s failed: %s", where, type(error).__name__, exc_info=error)
@@ -402,11 +436,8 @@ class Handlers:
         return f"{created_at:%Y-%m-%d %H:%M} · {what}"[:60]
 
     async def _open_card(self, turn: Turn, card_id: str) -> None:
-        record = (
-            await self.services.store.card(turn.user.id, int(card_id))
-            if card_id.isdigit()
-            else None
-        )
+        number = row_id(card_id)
+        record = await self.services.store.card(turn.user.id, number) if number else None
         if record is None:
             await turn.send(turn.ui("tg_history_empty"))
             return
@@ -421,6 +452,15 @@ class Handlers:
         erased = await self.services.store.erase(turn.user.id)
         text = turn.ui("tg_deleted", interviews=erased.interviews, cards=erased.cards)
         await turn.replace(message_id, text)
+
+    def _offered(self, interview: Interview, tap: Tap) -> bool:
+        """Return True if the button could be on the current question's keyboard."""
+        if tap.action not in (ANSWER, TOGGLE):
+            return not tap.option_id
+        question = self.services.coach.current(interview)[-1]
+        return isinstance(question, QuestionView) and any(
+            choice.id == tap.option_id for choice in question.choices
+        )
 
     def _stale(self, turn: Turn, tap: Tap) -> str | None:
         # Any message showing the current question of the current interview may be tapped

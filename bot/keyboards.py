@@ -41,6 +41,11 @@ class Tap:
         return cls(*parts)
 
 
+def row_id(text: str) -> int | None:
+    """Read a stored row's id from callback data; None when the text cannot be one."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None
+
+
 def question_keyboard(
     question: QuestionView, interview_id: str, pending: list[str], labels: dict[str, str]
 ) -> InlineKeyboardMarkup | None:

@@ -65,6 +65,10 @@ class Turn:
         """Return an escaped UI string in the user's language."""
         return self.services.views.ui(key, self.lang, **values)
 
+    def plain(self, key: str) -> str:
+        """Return a UI string as plain text, for button alerts (which show no HTML)."""
+        return self.services.coach.content.text(key)(self.lang)
+
     def begin_interview(self) -> Interview:
         """Start a new interview, forgetting any unfinished one."""
         self._release()

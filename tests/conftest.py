@@ -64,6 +64,18 @@ async def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Asyn
 
 
 @pytest.fixture
+async def postgres_database() -> AsyncIterator[str]:
+    """An empty PostgreSQL database of its own (skipped without TEST_DATABASE_URL)."""
+    if not POSTGRES_URL:
+        pytest.skip("TEST_DATABASE_URL is not set")
+    url, name = await _fresh_postgres_database(POSTGRES_URL)
+    try:
+        yield url
+    finally:
+        await _drop_postgres_database(POSTGRES_URL, name)
+
+
+@pytest.fixture
 async def database(empty_database: str) -> str:
     """A database with the schema migrated to the latest revision."""
     await asyncio.to_thread(upgrade, empty_database)

@@ -38,6 +38,19 @@ NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are"
     " exactly the same as a current content and reply markup of the message"
 )
+# The users Telegram shows as the sender of messages sent as a group or as a channel.
+ANONYMOUS_ADMIN: JSON = {
+    "id": 1087968824,
+    "is_bot": True,
+    "first_name": "Group",
+    "username": "GroupAnonymousBot",
+}
+CHANNEL_BOT: JSON = {
+    "id": 136817688,
+    "is_bot": True,
+    "first_name": "Channel",
+    "username": "Channel_Bot",
+}
 QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 WEBHOOK_CONFLICT = (
     "Conflict: can't use getUpdates method while webhook is active;"
@@ -530,6 +543,19 @@ class WebhookState:
     last_error_date: int | None = None
 
 
+def _chat_of(update: JSON) -> object:
+    """The chat (or, for chat-less updates, the user) whose updates keep their order."""
+    for value in update.values():
+        if isinstance(value, dict):
+            chat = value.get("chat") or (value.get("message") or {}).get("chat")
+            if isinstance(chat, dict):
+                return chat.get("id")
+            sender = value.get("from") or value.get("user")
+            if isinstance(sender, dict):
+                return ("user", sender.get("id"))
+    return None
+
+
 # --------------------------------------------------------------------------- user side
 
 
@@ -596,6 +622,23 @@ class FakeUser:
         voice = {**self._tg._file_ids("AwACAgIAAxk"), "duration": 3, "mime_type": "audio/ogg"}
         voice["file_size"] = 9000
         return self._tg._user_message(self, self._chat(chat), {"voice": voice})
+
+    async def edit(self, sent: JSON, text: str) -> JSON:
+        """Edit a message this user sent earlier (Telegram delivers an edited_message)."""
+        edited = {**sent, "text": text, "edit_date": int(time.time())}
+        self._tg.enqueue("edited_message", edited)
+        return edited
+
+    async def forge_tap(
+        self, message: BotMessage, callback_data: str, *, inaccessible: bool = False
+    ) -> str:
+        """Tap with callback data of one's choosing, as a modified client can send.
+
+        With `inaccessible`, the message comes as Telegram sends one older than 48 hours:
+        chat, id and a zero date, without its text or buttons.
+        """
+        stored = self._tg._message(message.chat_id, message.message_id)
+        return self._tg._callback_query(self, stored, callback_data, inaccessible=inaccessible)
 
     async def tap(
         self,
@@ -870,12 +913,38 @@ class FakeTelegram:
                 raise TimeoutError(f"condition not met within {timeout}s (bot errors: {errors})")
             await self._wait_change(min(remaining, 0.05))  # also sees state outside the fake
 
+    @property
+    def pending_updates(self) -> int:
+        """How many updates the bot has not yet confirmed having received."""
+        return len(self._pending)
+
     def enqueue(self, kind: str, payload: JSON) -> JSON:
         """Queue an Update of the given kind ("message", "callback_query", ...)."""
         update = {"update_id": next(self._update_ids), kind: payload}
         self._pending.append(update)
         self._notify()
         return update
+
+    def send_as_chat(
+        self, chat: FakeChat, text: str, sender: FakeChat | None = None, reply_to: int | None = None
+    ) -> JSON:
+        """A group message sent as the group (an anonymous admin) or as a channel (`sender`)."""
+        robot = ANONYMOUS_ADMIN if sender is None else CHANNEL_BOT
+        fields: JSON = {"text": text, "sender_chat": (sender or chat).to_api()}
+        if text.startswith("/"):
+            length = utf16_len(text.split(maxsplit=1)[0])
+            fields["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        if reply_to is not None:
+            fields["reply_to_message"] = self._message(chat.id, reply_to).payload
+        stored = self._store(chat, robot, fields, from_bot=False, text=text)
+        self.enqueue("message", stored.payload)
+        return stored.payload
+
+    def channel_post(self, channel: FakeChat, text: str) -> JSON:
+        """A post in a channel the bot belongs to: it has no sender."""
+        stored = self._store(channel, None, {"text": text}, from_bot=False, text=text)
+        self.enqueue("channel_post", stored.payload)
+        return stored.payload
 
     def _file_ids(self, prefix: str) -> JSON:
         number = next(self._file_counter)
@@ -892,12 +961,17 @@ class FakeTelegram:
         if self.chats[chat_id].type != "private":
             self._members.setdefault(chat_id, set()).add(user.id)
 
-    def _callback_query(self, user: FakeUser, stored: _Stored, data: str) -> str:
+    def _callback_query(
+        self, user: FakeUser, stored: _Stored, data: str, *, inaccessible: bool = False
+    ) -> str:
         self._joined(user, stored.chat_id)
         query_id = str(next(self._query_ids))
         self._queries[query_id] = _Query(created=self.clock())
         chat_instance = str(abs(stored.chat_id) * 1_000_003 + 4242)
-        query = {"id": query_id, "from": user.user, "message": dict(stored.payload)}
+        message = dict(stored.payload)
+        if inaccessible:
+            message = {"chat": message["chat"], "message_id": message["message_id"], "date": 0}
+        query = {"id": query_id, "from": user.user, "message": message}
         self.enqueue("callback_query", query | {"chat_instance": chat_instance, "data": data})
         return query_id
 
@@ -967,11 +1041,13 @@ class FakeTelegram:
             await asyncio.wait_for(self._changed.wait(), timeout)
 
     def _store(
-        self, chat: FakeChat, sender: JSON, fields: JSON, *, from_bot: bool, text: str = ""
+        self, chat: FakeChat, sender: JSON | None, fields: JSON, *, from_bot: bool, text: str = ""
     ) -> _Stored:
         chat_messages = self._messages.setdefault(chat.id, {})
         message_id = max(chat_messages, default=0) + 1
-        payload = {"message_id": message_id, "from": sender, "chat": chat.to_api()}
+        payload: JSON = {"message_id": message_id, "chat": chat.to_api()}
+        if sender is not None:  # channel posts have no sender
+            payload["from"] = sender
         payload |= {"date": int(time.time()), **fields}
         stored = _Stored(chat_id=chat.id, payload=payload, from_bot=from_bot, text=text)
         chat_messages[message_id] = stored
@@ -1616,16 +1692,39 @@ class FakeTelegram:
     # ------------------------------------------------------------------ webhook delivery
 
     async def _webhook_worker(self) -> None:
-        while not self._closing:
-            self._drop_unwanted()
-            hook = self.webhook
-            if hook is None or not self._pending:
+        """Deliver queued updates as Telegram does: up to max_connections at once, but one
+        chat's updates one at a time and in order, each after the previous one was answered."""
+        in_flight: set[asyncio.Task[None]] = set()
+        busy: set[object] = set()
+        try:
+            while not self._closing:
+                self._drop_unwanted()
+                hook = self.webhook
+                for update in list(self._pending) if hook is not None else []:
+                    assert hook is not None
+                    key = _chat_of(update)
+                    if len(in_flight) >= hook.max_connections:
+                        break
+                    if key in busy:
+                        continue  # this chat's earlier update is still being delivered
+                    busy.add(key)
+                    task = asyncio.create_task(self._deliver_in_turn(hook, update, key, busy))
+                    in_flight.add(task)
+                    task.add_done_callback(in_flight.discard)
                 await self._wait_change(None)
-                continue
-            update = self._pending[0]
-            delivered = await self._deliver(hook, update)
-            if delivered is not None and self._pending and self._pending[0] is update:
-                self._pending.pop(0)
+        finally:
+            for task in in_flight:
+                task.cancel()
+
+    async def _deliver_in_turn(
+        self, hook: WebhookState, update: JSON, key: object, busy: set[object]
+    ) -> None:
+        try:
+            if await self._deliver(hook, update) is not None and update in self._pending:
+                self._pending.remove(update)
+        finally:
+            busy.discard(key)
+            self._notify()
 
     async def _deliver(self, hook: WebhookState, update: JSON) -> bool | None:
         """POST one update, retrying with back-off; None if the webhook changed meanwhile."""

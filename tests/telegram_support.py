@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import socket
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -37,19 +38,44 @@ async def start_bot_process(
     log_level: str = "INFO",
     quiet: bool = False,
     module: str = "bot",
+    log_file: Path | None = None,
+    environment: dict[str, str] | None = None,
 ) -> asyncio.subprocess.Process:
-    """Start `python -m bot` (or another module) pointed at the fake server and this database."""
+    """Start `python -m bot` (or another module) pointed at the fake server and this database.
+
+    Its output is piped, dropped when `quiet`, or written to `log_file`: a long log would fill
+    a pipe nobody reads until the end, and the bot would block writing it.
+    """
     environment = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": tg.token,
         "TELEGRAM_API_URL": f"{tg.url}/bot",
         "DATABASE_URL": database_url,
         "LOG_LEVEL": log_level,
+        **(environment or {}),
     }
-    output = asyncio.subprocess.DEVNULL if quiet else asyncio.subprocess.PIPE
+    if log_file is not None:
+        with log_file.open("ab") as output:
+            return await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                module,
+                cwd=ROOT,
+                env=environment,
+                stdout=output,
+                stderr=output,
+            )
+    piped = asyncio.subprocess.DEVNULL if quiet else asyncio.subprocess.PIPE
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", module, cwd=ROOT, env=environment, stdout=output, stderr=output
+        sys.executable, "-m", module, cwd=ROOT, env=environment, stdout=piped, stderr=piped
     )
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on at the moment."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def settings_for(tg: FakeTelegram, **overrides: str) -> Settings:
@@ -68,6 +94,9 @@ async def running_bot(
     tg: FakeTelegram, coach: Coach, store: SqlSessionStore, **options: Any
 ) -> AsyncIterator[Application]:  # type: ignore[type-arg]
     """Run the application with long polling against the fake server."""
+    # Test users answer in milliseconds, far faster than people: the flood guard is for the
+    # tests that check it.
+    options.setdefault("flood_limit", None)
     application = build_application(
         settings_for(tg), coach, store, rate_limiter=roomy_rate_limiter(), **options
     )
@@ -122,8 +151,13 @@ async def play_in_telegram(
     *,
     lang: Lang,
     chat: FakeChat | None = None,
+    burst: bool = False,
 ) -> None:
-    """Answer every question the way a person would: taps for choices, messages for text."""
+    """Answer every question the way a person would: taps for choices, messages for text.
+
+    With `burst`, a multiple choice's taps and its Done go out at once, without waiting to see
+    each tap take effect: only if they are applied in order is every option kept.
+    """
     chat = chat or user.chat
     owner = user.user["first_name"] if chat.type != "private" else None
     for question_id in play(coach, answers, lang).asked:
@@ -163,6 +197,7 @@ async def play_in_telegram(
                     shown = next(m for m in tg.messages(chat.id) if m.message_id == message_id)
                     return any(text == f"✅ {label}" for row in shown.buttons for text, _ in row)
 
-                await tg.wait_for(toggled, 60)
+                if not burst:
+                    await tg.wait_for(toggled, 60)
             latest = next(m for m in tg.messages(chat.id) if m.message_id == message.message_id)
             await user.tap(latest, callback_data=button(latest, "d", question_id))

@@ -5,15 +5,12 @@ from __future__ import annotations
 import asyncio
 import io
 import signal
-import socket
 from pathlib import Path
 
-import aiohttp
 import icalendar
 import pytest
 from PIL import Image
 
-from bot.app import WEBHOOK_PATH, build_application, webhook_options
 from bot.sessions import Session
 from bot.storage.repository import SqlSessionStore
 from flows.coach import Coach
@@ -24,9 +21,7 @@ from tests.telegram_support import (
     button,
     current_question,
     play_in_telegram,
-    roomy_rate_limiter,
     running_bot,
-    settings_for,
     start_bot_process,
 )
 
@@ -221,64 +216,6 @@ async def test_a_group_with_two_users_interleaving(
         if c[0] == "sendMessage" and "force_reply" in str(c[1].get("reply_markup"))
     ]
     assert forced
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-async def test_webhook_mode_serves_updates_and_rejects_a_wrong_secret(
-    tg: FakeTelegram, content: Content, store: SqlSessionStore
-) -> None:
-    port = _free_port()
-    settings = settings_for(
-        tg,
-        webhook_url=f"http://127.0.0.1:{port}/{WEBHOOK_PATH}",
-        webhook_secret="s3cret_Token-1",
-        port=str(port),
-    )
-    application = build_application(
-        settings, Coach(content), store, rate_limiter=roomy_rate_limiter()
-    )
-    async with application:
-        await application.start()
-        assert application.updater is not None
-        await application.updater.start_webhook(
-            **{**webhook_options(settings), "listen": "127.0.0.1"}
-        )
-        try:
-            assert tg.webhook is not None and tg.webhook.secret_token == "s3cret_Token-1"
-            user = tg.user(3001, "Wen", "en")
-            await user.send("/start")
-            reply = await user.next_bot_message()
-            assert "Question 1 of" in reply.text
-            assert tg.webhook_deliveries and all(
-                status == 200 for _, status in tg.webhook_deliveries
-            )
-
-            forged = {
-                "update_id": 999,
-                "message": {
-                    "message_id": 1,
-                    "date": 0,
-                    "text": "/start",
-                    "chat": {"id": 3001, "type": "private"},
-                    "from": {"id": 3001, "is_bot": False, "first_name": "Mallory"},
-                },
-            }
-            url = f"http://127.0.0.1:{port}/{WEBHOOK_PATH}"
-            async with aiohttp.ClientSession() as session:
-                for headers in ({"X-Telegram-Bot-Api-Secret-Token": "wrong"}, {}):
-                    async with session.post(url, json=forged, headers=headers) as response:
-                        assert response.status == 403
-            sent = len([e for e in tg.bot_events if e.chat_id == 3001])
-            await asyncio.sleep(0.2)
-            assert len([e for e in tg.bot_events if e.chat_id == 3001]) == sent
-        finally:
-            await application.updater.stop()
-            await application.stop()
 
 
 async def test_python_m_bot_runs_against_the_api_url_and_stops_cleanly(
