@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from bot.storage.engine import create_engine
@@ -14,8 +15,12 @@ config = context.config
 target_metadata = Base.metadata
 
 
+# Any fixed number: instances that start together on one PostgreSQL database take turns.
+MIGRATION_LOCK = 72_616_001
+
+
 def run_with(connection: Connection) -> None:
-    """Run the migrations on an open connection."""
+    """Run the migrations on an open connection, one process at a time."""
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
@@ -23,6 +28,9 @@ def run_with(connection: Connection) -> None:
         compare_type=True,
     )
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Held until this transaction ends; whoever waited then finds the schema current.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         context.run_migrations()
 
 
