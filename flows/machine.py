@@ -7,7 +7,7 @@ from typing import Any
 
 from transitions import EventData, Machine
 
-from flows.conditions import Answers, AnswerValue, holds
+from flows.conditions import Answers, AnswerValue, chosen, holds
 from flows.content import Content, Question
 from flows.i18n import Lang
 
@@ -169,11 +169,21 @@ class InterviewMachine:
         self.fire(interview, RESTART)
 
     def applicable_answers(self, answers: Answers) -> dict[str, AnswerValue]:
-        """Keep only the answers of questions that apply given the answers before them."""
+        """Keep only the answers of questions that apply given the answers before them.
+
+        An answer picked among an earlier answer's options (options_from) goes too once that
+        earlier answer no longer offers it.
+        """
         kept: dict[str, AnswerValue] = {}
         for question in self.questions:
-            if question.id in answers and holds(question.ask_if, kept):
-                kept[question.id] = answers[question.id]
+            if question.id not in answers or not holds(question.ask_if, kept):
+                continue
+            value = answers[question.id]
+            if question.options_from is not None:
+                offered = {option.id for option in self.content.options_of(question, kept)}
+                if not set(chosen(value)) <= offered:
+                    continue
+            kept[question.id] = value
         return kept
 
     def progress(self, interview: Interview) -> tuple[int, int]:

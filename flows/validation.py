@@ -30,12 +30,25 @@ Outcome = Accepted | Problem
 
 _SEPARATORS = re.compile(r"[,;\s]+")
 _SPACES = re.compile(r"\s+")
+# Letters and symbols to Unicode that draw nothing: Hangul fillers, the blank Braille pattern.
+_BLANKS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+_MAX_DIGITS = 6
+"""No option number is longer; int() refuses over 4300 digits, so longer ones are not read."""
 
 
 def clean_text(raw: str) -> str:
-    """Drop control characters and collapse whitespace, keeping accents and emoji."""
+    """Drop control characters and collapse whitespace, keeping accents and emoji.
+
+    A text that draws nothing (only spaces, marks and fillers) comes back empty.
+    """
     kept = "".join(ch for ch in raw if unicodedata.category(ch)[0] != "C" or ch in "\n\t ")
-    return _SPACES.sub(" ", kept).strip()
+    text = _SPACES.sub(" ", kept).strip()
+    return text if any(_draws(ch) for ch in text) else ""
+
+
+def _draws(ch: str) -> bool:
+    """Return True if the character shows on its own: not a space, a lone mark or a filler."""
+    return not ch.isspace() and unicodedata.category(ch) not in ("Mn", "Me") and ch not in _BLANKS
 
 
 def shorten(text: str, limit: int) -> str:
@@ -46,7 +59,8 @@ def shorten(text: str, limit: int) -> str:
     space = cut.rfind(" ")
     if space >= limit // 2:
         cut = cut[:space]
-    return cut.rstrip(" ,;.:-") + "…"
+    # A text of nothing but punctuation keeps it: never shorten an answer to a bare "…".
+    return (cut.rstrip(" ,;.:-") or cut) + "…"
 
 
 def validate_text(question: Question, raw: str) -> Outcome:
@@ -93,13 +107,15 @@ def parse_typed_choice(
     if by_label is not None:
         return validate_choice(question, options, [options[by_label].id])
     parts = [part for part in _SEPARATORS.split(text) if part]
-    if not all(part.isdigit() for part in parts):
+    # isdecimal, not isdigit: int() cannot read digits such as '²'.
+    if not all(part.isdecimal() for part in parts):
         return Problem("error_not_a_number", {"max": len(options)})
-    numbers = [int(part) for part in parts]
-    wrong = next((n for n in numbers if not 1 <= n <= len(options)), None)
+    outside = (p for p in parts if len(p) > _MAX_DIGITS or not 1 <= int(p) <= len(options))
+    wrong = next(outside, None)
     if wrong is not None:
-        return Problem("error_out_of_range", {"number": wrong, "max": len(options)})
-    return validate_choice(question, options, [options[n - 1].id for n in numbers])
+        number = int(wrong) if len(wrong) <= _MAX_DIGITS else shorten(wrong, _MAX_DIGITS)
+        return Problem("error_out_of_range", {"number": number, "max": len(options)})
+    return validate_choice(question, options, [options[int(p) - 1].id for p in parts])
 
 
 def _match_label(text: str, labels: list[str]) -> int | None:
