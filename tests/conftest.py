@@ -4,6 +4,7 @@ import asyncio
 import os
 import secrets
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -54,18 +55,19 @@ async def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Asyn
     if request.param == "sqlite":
         yield f"sqlite+aiosqlite:///{tmp_path / 'coach.sqlite3'}"
         return
-    if not POSTGRES_URL:
-        pytest.skip("TEST_DATABASE_URL is not set")
-    url, name = await _fresh_postgres_database(POSTGRES_URL)
-    try:
+    async with _postgres_database() as url:
         yield url
-    finally:
-        await _drop_postgres_database(POSTGRES_URL, name)
 
 
 @pytest.fixture
 async def postgres_database() -> AsyncIterator[str]:
     """An empty PostgreSQL database of its own (skipped without TEST_DATABASE_URL)."""
+    async with _postgres_database() as url:
+        yield url
+
+
+@asynccontextmanager
+async def _postgres_database() -> AsyncIterator[str]:
     if not POSTGRES_URL:
         pytest.skip("TEST_DATABASE_URL is not set")
     url, name = await _fresh_postgres_database(POSTGRES_URL)

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlparse
 
 from telegram.error import TelegramError
 from telegram.ext import Application
@@ -21,6 +22,7 @@ from bot.rate_limit import FairRateLimiter
 from bot.storage.repository import SqlSessionStore
 from flows.coach import Coach
 from flows.conditions import AnswerValue
+from flows.content import Content
 from flows.i18n import Lang
 from tests.fake_telegram import BotMessage, FakeChat, FakeTelegram, FakeUser
 from tests.personas import play
@@ -201,3 +203,22 @@ async def play_in_telegram(
                     await tg.wait_for(toggled, 60)
             latest = next(m for m in tg.messages(chat.id) if m.message_id == message.message_id)
             await user.tap(latest, callback_data=button(latest, "d", question_id))
+
+
+async def class_announcement(tg: FakeTelegram, content: Content, choose: BotMessage) -> str:
+    """Wait for the class message to become the announcement; return its join link's payload."""
+    announcement = await tg.wait_for(
+        lambda: next(
+            (
+                m
+                for m in tg.messages(choose.chat_id)
+                if m.message_id == choose.message_id and "url" in str(m.reply_markup)
+            ),
+            None,
+        )
+    )
+    join = content.text("cls_join_button")
+    label = next(t for row in announcement.buttons for t, _ in row if t in (join.it, join.en))
+    url = urlparse(announcement.button_url(label))
+    assert url.netloc == "t.me" and url.path == "/fake_coach_bot"
+    return parse_qs(url.query)["start"][0]

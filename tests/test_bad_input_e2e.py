@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -16,7 +15,13 @@ from flows.coach import Coach
 from flows.content import Content
 from tests.fake_telegram import BotMessage, FakeTelegram, FakeUser
 from tests.personas import CAREFUL_BAKERY
-from tests.telegram_support import button, current_question, play_in_telegram, running_bot
+from tests.telegram_support import (
+    button,
+    class_announcement,
+    current_question,
+    play_in_telegram,
+    running_bot,
+)
 
 # Markup of both kinds, emoji, right-to-left script and invisible characters, in one answer.
 TRICKY_OFFER = (
@@ -114,18 +119,7 @@ async def test_class_title_and_student_names_with_markup_are_shown_as_typed(
         await teacher.send(f"/class {title}", chat=group)
         choose = await _bot_says(tg, group.id, title)
         await teacher.tap(choose, button_text=content.text("cls_own_business").en)
-        announcement = await tg.wait_for(
-            lambda: next(
-                (
-                    m
-                    for m in tg.messages(group.id)
-                    if m.message_id == choose.message_id and "url" in str(m.reply_markup)
-                ),
-                None,
-            )
-        )
-        url = announcement.button_url(content.text("cls_join_button").en)
-        payload = parse_qs(urlparse(url).query)["start"][0]
+        payload = await class_announcement(tg, content, choose)
         for student, share in ((named, "cls_share_named"), (private, "cls_share_no")):
             await student.send(f"/start {payload}")
             await play_in_telegram(tg, coach, student, CAREFUL_BAKERY, lang="en")

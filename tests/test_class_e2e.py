@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-from urllib.parse import parse_qs, urlparse
 
 from PIL import Image
 
@@ -15,7 +14,12 @@ from flows.content import Content
 from flows.i18n import Lang
 from tests.fake_telegram import BotMessage, FakeTelegram, FakeUser
 from tests.personas import CAREFUL_BAKERY, MISTAKE_TRIGGERS, play
-from tests.telegram_support import current_question, play_in_telegram, running_bot
+from tests.telegram_support import (
+    class_announcement,
+    current_question,
+    play_in_telegram,
+    running_bot,
+)
 
 GOALS = ["store", "branding", "leads", "showcase", "launch"]
 MISTAKES = sorted(MISTAKE_TRIGGERS)  # a student i makes MISTAKES[i % 7], or none when i % 7 == 6
@@ -60,13 +64,6 @@ async def _question_in(tg: FakeTelegram, chat_id: int) -> BotMessage:
     return await tg.wait_for(lambda: current_question(tg, chat_id, None), 20)
 
 
-def _payload(announcement: BotMessage, content: Content) -> str:
-    url = announcement.button_url(content.text("cls_join_button").it)
-    parsed = urlparse(url)
-    assert parsed.netloc == "t.me" and parsed.path == "/fake_coach_bot"
-    return parse_qs(parsed.query)["start"][0]
-
-
 async def test_a_class_of_thirty_and_its_report(
     tg: FakeTelegram, content: Content, store: SqlSessionStore
 ) -> None:
@@ -84,17 +81,8 @@ async def test_a_class_of_thirty_and_its_report(
         await tg.wait_for(lambda: tg.callback_answers)
         assert tg.callback_answers[-1].get("text") == content.text("cls_not_allowed").en
         await teacher.tap(choose, button_text=content.text("cls_own_business").it)
-        announcement = await tg.wait_for(
-            lambda: next(
-                (
-                    m
-                    for m in tg.messages(group.id)
-                    if m.message_id == choose.message_id and "url" in str(m.reply_markup)
-                ),
-                None,
-            )
-        )
-        payload = _payload(announcement, content)
+        payload = await class_announcement(tg, content, choose)
+        announcement = next(m for m in tg.messages(group.id) if m.message_id == choose.message_id)
 
         async def take_part(i: int, student: FakeUser) -> None:
             await student.send(f"/start {payload}")
@@ -175,11 +163,9 @@ async def test_a_class_with_a_case_shows_the_brief_first(
         await teacher.send("/class Laboratorio", chat=group)
         choose = await _says(tg, group.id, "«Laboratorio»")
         await teacher.tap(choose, button_text=case.title("it"))
-        announcement = await tg.wait_for(
-            lambda: next((m for m in tg.messages(group.id) if "url" in str(m.reply_markup)), None)
-        )
+        payload = await class_announcement(tg, content, choose)
+        announcement = next(m for m in tg.messages(group.id) if m.message_id == choose.message_id)
         assert case.title("it") in announcement.text
-        payload = _payload(announcement, content)
         for student in students:
             await student.send(f"/start {payload}")
             lang: Lang = "en" if student.user["language_code"] == "en" else "it"

@@ -85,6 +85,12 @@ def test_an_sqlite_file_that_cannot_be_created_stops_start_up_with_a_clear_messa
     assert "Not a directory" in result.stderr
 
 
+def test_a_postgres_server_that_refuses_connections_stops_start_up_with_a_clear_message() -> None:
+    url = "postgresql+asyncpg://coach:secret-pw@127.0.0.1:9/coach"  # nothing listens on port 9
+    result = _start_bot(url)
+    _assert_stopped_clearly(result, "postgresql+asyncpg://coach:***@127.0.0.1:9/coach")
+
+
 def test_a_missing_postgres_database_stops_start_up_with_a_clear_message() -> None:
     if not POSTGRES_URL:
         pytest.skip("TEST_DATABASE_URL is not set")

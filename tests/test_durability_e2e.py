@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import subprocess
-import sys
 
 from sqlalchemy import func, select
 from telegram import Update
@@ -18,7 +15,6 @@ from flows.content import Content
 from tests.fake_telegram import BotMessage, FakeTelegram
 from tests.personas import CAREFUL_BAKERY
 from tests.telegram_support import (
-    ROOT,
     button,
     current_question,
     play_in_telegram,
@@ -204,28 +200,6 @@ async def test_history_reopens_a_card_and_deletedata_erases_everything(
     assert "(2)" in done.text
     assert await _rows_about(any_store, user.id) == 0
     assert await _rows_about(any_store, other.id) == 2, "other users keep their data"
-
-
-def test_an_unreachable_database_stops_start_up_with_a_clear_message() -> None:
-    environment = {
-        **os.environ,
-        "TELEGRAM_BOT_TOKEN": "123456:TEST-unreachable-db",
-        "DATABASE_URL": "postgresql+asyncpg://coach:secret-pw@127.0.0.1:9/coach",
-    }
-    result = subprocess.run(
-        [sys.executable, "-m", "bot"],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert result.returncode == 3
-    assert (
-        "Cannot open the database postgresql+asyncpg://coach:***@127.0.0.1:9/coach" in result.stderr
-    )
-    assert "secret-pw" not in result.stderr and "TEST-unreachable-db" not in result.stderr
 
 
 async def test_a_card_still_being_drawn_when_the_bot_stops_is_still_sent(

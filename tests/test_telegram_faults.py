@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import pytest
 
@@ -30,6 +32,22 @@ async def _question(tg: FakeTelegram, chat_id: int, words: str) -> BotMessage:
 async def _first_question(tg: FakeTelegram, user: FakeUser) -> BotMessage:
     await user.send("/start")
     return await _question(tg, user.chat.id, "Question 1 of")
+
+
+@asynccontextmanager
+async def _at_first_question(
+    tg: FakeTelegram,
+    coach: Coach,
+    store: SqlSessionStore,
+    caplog: pytest.LogCaptureFixture,
+    user: FakeUser,
+) -> AsyncIterator[BotMessage]:
+    """Run the bot with the user at the first question, the log captured from then on."""
+    async with running_bot(tg, coach, store):
+        first = await _first_question(tg, user)
+        caplog.set_level(logging.INFO)
+        caplog.clear()
+        yield first
 
 
 def _lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
@@ -73,10 +91,7 @@ async def test_a_refused_send_is_retried_and_the_next_question_arrives_once(
     fault: Fault,
 ) -> None:
     user = tg.user(701, "Ada")
-    async with running_bot(tg, coach, store):
-        first = await _first_question(tg, user)
-        caplog.clear()
-        caplog.set_level(logging.INFO)
+    async with _at_first_question(tg, coach, store, caplog, user) as first:
         times = fault.times
         tg.fail(fault)
         await user.tap(first, callback_data=button(first, "a", "business_type", "food"))
@@ -96,10 +111,7 @@ async def test_a_timed_out_edit_is_retried(
     tg: FakeTelegram, coach: Coach, store: SqlSessionStore, caplog: pytest.LogCaptureFixture
 ) -> None:
     user = tg.user(702, "Bea")
-    async with running_bot(tg, coach, store):
-        first = await _first_question(tg, user)
-        caplog.set_level(logging.INFO)
-        caplog.clear()
+    async with _at_first_question(tg, coach, store, caplog, user) as first:
         tg.fail(Fault("editMessageText", hang=6.0))  # longer than the 5 s read timeout
         await user.tap(first, callback_data=button(first, "a", "business_type", "food"))
         await _question(tg, user.chat.id, "Question 2 of")
@@ -137,10 +149,7 @@ async def test_a_dropped_get_updates_connection_is_retried(
     tg: FakeTelegram, coach: Coach, store: SqlSessionStore, caplog: pytest.LogCaptureFixture
 ) -> None:
     user = tg.user(704, "Dario")
-    async with running_bot(tg, coach, store):
-        await _first_question(tg, user)
-        caplog.set_level(logging.INFO)
-        caplog.clear()
+    async with _at_first_question(tg, coach, store, caplog, user):
         tg.fail(Fault("getUpdates", drop=True))
         await tg.wait_for(lambda: not tg.faults[-1].times)
         await user.send("/help")
@@ -157,10 +166,7 @@ async def test_a_user_who_blocked_the_bot_loses_nothing_and_is_not_written_to(
     tg: FakeTelegram, coach: Coach, store: SqlSessionStore, caplog: pytest.LogCaptureFixture
 ) -> None:
     user = tg.user(705, "Elena")
-    async with running_bot(tg, coach, store):
-        first = await _first_question(tg, user)
-        caplog.set_level(logging.INFO)
-        caplog.clear()
+    async with _at_first_question(tg, coach, store, caplog, user) as first:
         blocked = "Forbidden: bot was blocked by the user"
         tg.fail(Fault("editMessageText", 403, blocked))
         apology = Fault("sendMessage", 403, blocked)
@@ -182,10 +188,7 @@ async def test_an_expired_button_spinner_does_not_stop_the_answer(
     tg: FakeTelegram, coach: Coach, store: SqlSessionStore, caplog: pytest.LogCaptureFixture
 ) -> None:
     user = tg.user(706, "Fabio")
-    async with running_bot(tg, coach, store):
-        first = await _first_question(tg, user)
-        caplog.set_level(logging.INFO)
-        caplog.clear()
+    async with _at_first_question(tg, coach, store, caplog, user) as first:
         tg.fail(Fault("answerCallbackQuery", 400, QUERY_TOO_OLD))
         await user.tap(first, callback_data=button(first, "a", "business_type", "food"))
         await _question(tg, user.chat.id, "Question 2 of")
@@ -197,10 +200,7 @@ async def test_an_unchanged_message_is_not_an_error(
     tg: FakeTelegram, coach: Coach, store: SqlSessionStore, caplog: pytest.LogCaptureFixture
 ) -> None:
     user = tg.user(707, "Gina")
-    async with running_bot(tg, coach, store):
-        first = await _first_question(tg, user)
-        caplog.set_level(logging.INFO)
-        caplog.clear()
+    async with _at_first_question(tg, coach, store, caplog, user) as first:
         tg.fail(Fault("editMessageText", 400, NOT_MODIFIED))
         await user.tap(first, callback_data=button(first, "a", "business_type", "food"))
         await tg.wait_for(lambda: _lines(caplog), 15)
@@ -214,10 +214,7 @@ async def test_a_deleted_question_message_is_sent_anew(
     tg: FakeTelegram, coach: Coach, store: SqlSessionStore, caplog: pytest.LogCaptureFixture
 ) -> None:
     user = tg.user(708, "Ivo")
-    async with running_bot(tg, coach, store):
-        first = await _first_question(tg, user)
-        caplog.set_level(logging.INFO)
-        caplog.clear()
+    async with _at_first_question(tg, coach, store, caplog, user) as first:
         tg.fail(Fault("editMessageText", 400, "Bad Request: message to edit not found"))
         await user.tap(first, callback_data=button(first, "a", "business_type", "food"))
         second = await _question(tg, user.chat.id, "Question 2 of")
