@@ -19,10 +19,11 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from bot.health import HEALTH_PATH
+
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-HEALTH_PATH = "/healthz"
 MAX_UPDATE_BYTES = 1 << 20  # updates are a few kilobytes; anything bigger is not Telegram
 
 HealthCheck = Callable[[], Awaitable[bool]]

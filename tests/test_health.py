@@ -12,7 +12,6 @@ import pytest
 from aiohttp import web
 from sqlalchemy.engine import make_url
 
-import bot.webhook
 from bot import health
 from bot.config import Settings
 from bot.storage.engine import create_engine
@@ -136,7 +135,6 @@ async def test_the_webhook_healthz_must_answer_200(database: str) -> None:
     problem = await health.check(settings(closed))
     assert problem is not None and problem.startswith(f"webhook server http://127.0.0.1:{closed}")
     assert "Cannot connect" in problem
-    assert health.HEALTH_PATH == bot.webhook.HEALTH_PATH
 
 
 def test_main_says_why_in_one_line_on_stderr_and_exits_1(

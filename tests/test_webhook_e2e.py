@@ -12,10 +12,10 @@ import aiohttp
 from aiohttp import web
 
 from bot.app import WEBHOOK_PATH, build_application
-from bot.health import database_reachable
+from bot.health import HEALTH_PATH, database_reachable
 from bot.storage.engine import create_engine
 from bot.storage.repository import SqlSessionStore
-from bot.webhook import HEALTH_PATH, SECRET_HEADER, serve_webhook, webhook_app
+from bot.webhook import SECRET_HEADER, serve_webhook, webhook_app
 from flows.coach import Coach
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_support import free_port, roomy_rate_limiter, settings_for, start_bot_process
