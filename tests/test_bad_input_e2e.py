@@ -200,11 +200,13 @@ async def test_forged_and_malformed_buttons_are_refused_and_logged(
             # As from a message over 48 hours old, which comes without its buttons: refused
             # for what it asks.
             await user.forge_tap(third, data, inaccessible=True)
+        # A real answer, but put on a message that never had that button: refused for that.
+        await user.forge_tap(first, f"a:{own}:goal:store")
         await _quiet(tg)
         session = await _session(store, user)
         assert session.answers == {"business_type": "food", "offer": "Pizza al taglio"}
         assert session.state == "goal"
-        assert len(tg.callback_answers) == 2 * len(forged) + 1  # every spinner was stopped
+        assert len(tg.callback_answers) == 2 * len(forged) + 2  # every spinner was stopped
         texts = [m.text for m in tg.messages(user.chat.id) if m.from_bot]
         assert not any("went wrong" in t for t in texts)
         other_offer = str(CAREFUL_BAKERY["offer"])
