@@ -14,7 +14,7 @@ from telegram.ext import ContextTypes
 from bot.keyboards import CASE, SHARE, Tap, row_id
 from bot.services import Services
 from bot.storage.classes import CLASS_PAYLOAD_PREFIX, ClassInfo, Share
-from bot.turn import GONE, Turn, language_of
+from bot.turn import Turn, language_of, message_gone
 from bot.views import split_messages
 from flows.content import Case
 from flows.i18n import Lang
@@ -256,7 +256,7 @@ class ClassSessions:
                 reply_markup=self._join_markup(context, info),
             )
         except BadRequest as error:
-            if not any(gone in error.message.lower() for gone in GONE):
+            if not message_gone(error):
                 raise
             log.info("class %s: its group message is gone; counts not shown", info.id)
 

@@ -373,14 +373,15 @@ class Handlers:
             log.info("%s not answered: the bot may not write there (%s)", where, error)
             return
         # A refused request (BadRequest) is a bug of ours, unlike a network or database outage.
-        transient = isinstance(error, NetworkError) and not isinstance(error, BadRequest)
-        if transient or isinstance(error, SQLAlchemyError | OSError):
+        database = isinstance(error, SQLAlchemyError | OSError)
+        network = isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+        if database or network:
             log.warning("%s failed: %s: %s", where, type(error).__name__, error)
         else:
             log.error("%s failed: %s", where, type(error).__name__, exc_info=error)
         if chat is None:
             return
-        key = "tg_db_retry" if isinstance(error, SQLAlchemyError | OSError) else "tg_error"
+        key = "tg_db_retry" if database else "tg_error"
         text = self.services.coach.content.text(key)(language_of(user))  # plain text, no HTML
         try:
             await context.bot.send_message(chat.id, text)

@@ -35,6 +35,11 @@ log = logging.getLogger(__name__)
 GONE = ("message to edit not found", "message can't be edited")
 
 
+def message_gone(error: BadRequest) -> bool:
+    """Return True if Telegram refused an edit because the message can no longer be edited."""
+    return any(gone in error.message.lower() for gone in GONE)
+
+
 @dataclass
 class Turn:
     """A user's session and live interview for the length of one update."""
@@ -138,7 +143,7 @@ class Turn:
                 html, self.chat_id, message_id, parse_mode=ParseMode.HTML, reply_markup=markup
             )
         except BadRequest as error:
-            if not any(gone in error.message.lower() for gone in GONE):
+            if not message_gone(error):
                 raise
             log.info("message %s in chat %s can't be edited; sent anew", message_id, self.chat_id)
             return (await self.send(html, markup)).message_id
