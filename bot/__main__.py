@@ -88,6 +88,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--console", action="store_true", help="run in the terminal, even with a token"
     )
     parser.add_argument("--lang", choices=["it", "en"], help="language of the terminal session")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=Path.cwd(),
+        help="folder where the terminal session saves the card images and the calendar",
+    )
     args = parser.parse_args(argv)
     # Piped input and output must stay UTF-8 whatever the locale says (accents, emoji).
     for stream in (sys.stdin, sys.stdout):
@@ -108,7 +114,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.console:
         return _run_telegram(coach)
     try:
-        return run_console(coach, lang, _lines_from_stdin(), print, echo=not sys.stdin.isatty())
+        return run_console(
+            coach, lang, _lines_from_stdin(), print, echo=not sys.stdin.isatty(), out_dir=args.out
+        )
     except BrokenPipeError:
         # Whoever read our output has gone (e.g. `| head`): stop quietly, as command-line tools do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -8,7 +8,6 @@ from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.keyboards import CHECKIN, Tap, reminder_keyboard
 from bot.turn import Turn
-from flows.card import build_card
 from flows.checkin import CHOICES, STEPS, TREND_LENGTH, CheckIn, choose_tip, trend_lines
 
 START, PLAN, SKIP_NOTE = "start", "plan", "skip"
@@ -123,7 +122,7 @@ class CheckIns:
         history = await store.history(turn.user.id, TREND_LENGTH)
         cards = await services.store.cards(turn.user.id)
         content = services.coach.content
-        card = build_card(content, cards[0].answers, turn.lang)
+        card = services.coach.build_card(cards[0].answers, turn.lang)
         tip = choose_tip(content, card, cards[0].answers, history[-1], len(history) - 1)
         parts = [
             "\n".join([turn.ui("ci_saved"), *self._answered(turn, history[-1])]),

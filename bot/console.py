@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
+from flows.card import StrategyCard
 from flows.coach import CardView, Coach, MistakeView, Notice, Output, QuestionView
 from flows.i18n import Lang, parse_lang
 from flows.machine import Interview
+from flows.render_calendar import render_calendar_ics
+from flows.render_image import render_card_pngs
 from flows.render_text import render_markdown
 
 Write = Callable[[str], None]
@@ -15,9 +19,10 @@ Write = Callable[[str], None]
 class ConsoleSession:
     """One terminal conversation: reads lines, prints the coach's replies."""
 
-    def __init__(self, coach: Coach, lang: Lang, write: Write) -> None:
+    def __init__(self, coach: Coach, lang: Lang, write: Write, out_dir: Path | None = None) -> None:
         self.coach = coach
         self.write = write
+        self.out_dir = out_dir or Path.cwd()
         self.interview: Interview = coach.new_interview(lang)
 
     def ui(self, key: str, **values: object) -> str:
@@ -76,7 +81,30 @@ class ConsoleSession:
             elif isinstance(output, CardView):
                 self.write(self.ui("card_ready"))
                 self.write(render_markdown(output.card))
+                self.save_files(output.card)
                 self.write(self.ui("card_after"))
+
+    def save_files(self, card: StrategyCard) -> list[Path]:
+        """Write the card's images and its calendar into the output folder; print their paths."""
+        lang = self.interview.lang
+        files = {
+            self.ui("console_image_filename", page=page): png
+            for page, png in enumerate(render_card_pngs(card), start=1)
+        }
+        files[self.coach.content.text("tg_calendar_filename")(lang)] = render_calendar_ics(card)
+        try:
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+            paths = []
+            for name, data in files.items():
+                path = self.out_dir / name
+                path.write_bytes(data)
+                paths.append(path)
+        except OSError as error:
+            self.write(self.ui("console_files_failed", folder=str(self.out_dir), error=error))
+            return []
+        self.write(self.ui("console_files_saved"))
+        self.write("\n".join(f"   {path}" for path in paths))
+        return paths
 
     def _mistake(self, mistake: MistakeView) -> str:
         return "\n".join(
@@ -106,10 +134,16 @@ class ConsoleSession:
 
 
 def run_console(
-    coach: Coach, lang: Lang, lines: Iterable[str], write: Write, echo: bool = False
+    coach: Coach,
+    lang: Lang,
+    lines: Iterable[str],
+    write: Write,
+    *,
+    echo: bool = False,
+    out_dir: Path | None = None,
 ) -> int:
     """Run a whole terminal session over the given input lines; return the exit code."""
-    session = ConsoleSession(coach, lang, write)
+    session = ConsoleSession(coach, lang, write, out_dir)
     session.start()
     for line in lines:
         if echo:  # piped input is not shown by the terminal: echo it so transcripts read whole

@@ -41,7 +41,6 @@ from bot.services import Services
 from bot.sessions import DuplicateUpdateError, Session, StaleSessionError
 from bot.turn import Turn, language_of
 from bot.workshop import Workshops
-from flows.card import build_card
 from flows.coach import Output, QuestionView
 from flows.conditions import AnswerValue
 from flows.i18n import parse_lang
@@ -191,7 +190,7 @@ class Handlers:
             await turn.send(turn.ui("tg_no_card"))
             return
         latest = cards[0]
-        await turn.send_card(build_card(self.services.coach.content, latest.answers, latest.lang))
+        await turn.send_card(self.services.coach.build_card(latest.answers, latest.lang))
 
     async def history(self, update: Update, context: Context) -> None:
         """List the user's earlier cards, each a button to open it again."""
@@ -442,7 +441,7 @@ class Handlers:
         if record is None:
             await turn.send(turn.ui("tg_history_empty"))
             return
-        await turn.send_card(build_card(self.services.coach.content, record.answers, record.lang))
+        await turn.send_card(self.services.coach.build_card(record.answers, record.lang))
 
     async def _erase(self, turn: Turn, *, confirmed: bool, message: object) -> None:
         message_id = getattr(message, "message_id", None)

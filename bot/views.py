@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from flows.card import StrategyCard
+from flows.card_sections import Line, card_sections
 from flows.coach import MistakeView, Notice, QuestionView
 from flows.content import Content
 from flows.i18n import Lang
@@ -58,57 +59,59 @@ class Views:
 
     def card(self, card: StrategyCard) -> list[str]:
         """Render the card as HTML messages, each under Telegram's 4,096 characters."""
-        title = card.titles
-        blocks = [
-            f"<b>📋 {escape(title['heading'])}</b>\n{escape(card.snapshot)}",
-            _section(f"🎯 {title['objective']}", [card.objective]),
-            _section(f"👥 {title['target']}", [card.target]),
-            _section(
-                f"📱 {title['platforms']}",
-                [
-                    f"<b>{escape(p.name)}</b> ({escape(p.tier)}) — {escape(p.role)}\n"
-                    f"   {escape('; '.join(p.reasons))}\n"
-                    f"   {escape(', '.join(p.formats))}\n"
-                    f"   {escape(p.cadence)}"
-                    for p in card.platforms
-                ],
-                escaped=True,
-            ),
-            _section(f"🧱 {title['pillars']}", [f"• {p}" for p in card.pillars]),
-            _section(f"⚖️ {title['mix']}", [card.mix]),
-            _section(f"🗓 {title['cadence']}", [card.cadence_total]),
-            _section(f"💬 {title['replies']}", [card.replies]),
-            _section(f"💶 {title['budget']}", [f"• {line}" for line in card.budget]),
-            _section(
-                f"📈 {title['kpis']}",
-                [f"• <b>{escape(k.name)}</b>: {escape(k.how)}" for k in card.kpis]
-                + [escape(card.review)],
-                escaped=True,
-            ),
-            _section(
-                f"⚠️ {title['mistakes']}",
-                [f"{m.number}. <b>{escape(m.title)}</b> — {escape(m.fix)}" for m in card.mistakes]
-                or [escape(card.no_mistakes)],
-                escaped=True,
-            ),
-            _section(
-                f"✅ {title['next_30_days']}",
-                [
-                    f"<b>{escape(title['week'].format(week=week))}</b>\n"
-                    + "\n".join(f"• {escape(s.text)}" for s in card.next_30_days if s.week == week)
-                    for week in sorted({s.week for s in card.next_30_days})
-                ],
-                escaped=True,
-            ),
-        ]
-        if card.skipped:
-            blocks.append(f"<i>{escape(title['assumptions'])}: {escape(card.skipped)}</i>")
+        blocks = [f"<b>📋 {escape(card.titles['heading'])}</b>"]
+        for section in card_sections(card):
+            icon = SECTION_ICONS.get(section.key, "•")
+            head = f"<b>{icon} {escape(section.title)}</b>"
+            lines = [_line_html(line) for line in section.lines]
+            # A long section (the calendar) goes out in pieces that each start on a week.
+            blocks += _chunks(head, lines)
         return split_messages(blocks)
 
 
-def _section(heading: str, lines: list[str], escaped: bool = False) -> str:
-    body = "\n".join(lines if escaped else [escape(line) for line in lines])
-    return f"<b>{escape(heading)}</b>\n{body}"
+SECTION_ICONS = {
+    "snapshot": "🏪",
+    "objective": "🎯",
+    "target": "👥",
+    "platforms": "📱",
+    "pillars": "🧱",
+    "mix": "⚖️",
+    "cadence": "🗓",
+    "replies": "💬",
+    "budget": "💶",
+    "kpis": "📈",
+    "mistakes": "⚠️",
+    "next_30_days": "✅",
+    "dates": "📅",
+    "assumptions": "ℹ️",
+}
+LINE_ICONS = {"post": "📌", "task": "☑️", "review": "🔎", "date": "•", "bullet": "•"}
+
+
+def _line_html(line: Line) -> str:
+    text = escape(line.text)
+    if line.kind == "subhead":
+        return f"\n<b>{escape(line.label or '')}</b> — {text}" if line.label else f"\n<b>{text}</b>"
+    if line.kind == "note":
+        return f"<i>{text}</i>"
+    if line.kind == "text":
+        return text
+    icon = LINE_ICONS[line.kind]
+    return f"{icon} <b>{escape(line.label)}</b>: {text}" if line.label else f"{icon} {text}"
+
+
+def _chunks(head: str, lines: list[str]) -> list[str]:
+    """Group a section's lines into blocks that each fit one message, breaking before a week."""
+    blocks: list[str] = []
+    current = [head]
+    for line in lines:
+        if line.startswith("\n") and len("\n".join([*current, line])) > MAX_MESSAGE // 2:
+            blocks.append("\n".join(current))
+            current = [line.lstrip("\n")]
+        else:
+            current.append(line)
+    blocks.append("\n".join(current))
+    return blocks
 
 
 def split_messages(blocks: list[str], limit: int = MAX_MESSAGE) -> list[str]:

@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from flows.conditions import Answers, chosen, holds
+from flows.budget import TimeBudget, time_budget
+from flows.clock import rome_today
+from flows.conditions import Answers, holds
 from flows.content import Content, Platform
-from flows.i18n import Lang, Text
-from flows.wording import fill, join_phrases
+from flows.editorial import EditorialCalendar, build_calendar, max_posts_a_week
+from flows.i18n import Lang
+from flows.networks import NetworkChoice, NetworkPlan, picked, plan_networks, preferred
+from flows.wording import Writer, join_phrases, option_phrase
 
+CALENDAR_LABELS = (
+    "calendar_task",
+    "calendar_caption",
+    "calendar_cta",
+    "calendar_pillar",
+    "calendar_format",
+    "calendar_date",
+)
+SPARE_FROM = 0.7
+"""When the posts use less of the week than this, the card says where the rest should go."""
 DEFAULT_HOURS = 2.0
 """Hours a week assumed when the question was skipped: a cautious small-business figure."""
-REPLY_SHARE = 0.2
-"""Part of the weekly hours kept for replying to comments and messages."""
-TWO_NETWORKS_FROM_HOURS = 3.0
-SECONDARY_FROM_HOURS = 8.0
-MIN_FIT_FOR_ANOTHER_NETWORK = 4
-"""A second or third network must earn its place: customers there, or two signs of fit."""
-EVERY_OTHER_WEEK_BELOW = 0.75
-"""Fewer posts a week than this read as one post every two weeks."""
 
 
 @dataclass(frozen=True)
@@ -32,7 +39,7 @@ class PlatformPlan:
     reasons: list[str]
     formats: list[str]
     cadence: str
-    posts_per_week: float
+    posts_per_week: int
 
 
 @dataclass(frozen=True)
@@ -53,27 +60,6 @@ class MistakeFix:
 
 
 @dataclass(frozen=True)
-class Step:
-    """An action for one of the next four weeks."""
-
-    week: int
-    text: str
-
-
-@dataclass(frozen=True)
-class CalendarTexts:
-    """Words for the calendar of the next four weeks, already in the user's language."""
-
-    name: str
-    review: str
-    todo: str
-    formats: dict[str, str]
-    """A line naming the formats to use, by platform id."""
-    tips: dict[int, str]
-    """A line with the week's actions, by week number."""
-
-
-@dataclass(frozen=True)
 class StrategyCard:
     """Everything the card shows, already worded in the user's language."""
 
@@ -83,6 +69,9 @@ class StrategyCard:
     objective: str
     target: str
     platforms: list[PlatformPlan]
+    later: list[str]
+    """Networks the customers use that the plan leaves for later, each with its reason."""
+    starter: str | None
     pillars: list[str]
     mix: str
     cadence_total: str
@@ -92,134 +81,150 @@ class StrategyCard:
     review: str
     mistakes: list[MistakeFix]
     no_mistakes: str
-    next_30_days: list[Step]
     skipped: str | None
-    calendar: CalendarTexts
+    calendar: EditorialCalendar
+    calendar_name: str
+    review_task: str
+    holiday_mark: str
+    calendar_labels: dict[str, str]
+    """Labels of the calendar file, with their own {placeholders} left to fill."""
+    time: TimeBudget
+    promo_percent: int
+
+    @property
+    def posts_per_week(self) -> int:
+        """Return the weekly cadence the card states."""
+        return sum(plan.posts_per_week for plan in self.platforms)
 
 
-@dataclass(frozen=True)
-class _Writer:
-    """Words texts for one user: their language, their answers."""
-
-    content: Content
-    answers: Answers
-    lang: Lang
-
-    def __call__(self, text: Text, **extra: object) -> str:
-        return fill(text(self.lang), self.content, self.answers, self.lang, **extra)
-
-    def phrase(self, key: str, **extra: object) -> str:
-        return self(self.content.card.phrases[key], **extra)
-
-    def single(self, question_id: str) -> str | None:
-        value = self.answers.get(question_id)
-        return value if isinstance(value, str) else None
-
-    def picked(self, question_id: str) -> set[str]:
-        exclusive = {o.id for o in self.content.question(question_id).options if o.exclusive}
-        return set(chosen(self.answers.get(question_id))) - exclusive
-
-    def number(self, question_id: str, default: float) -> float:
-        picked = self.single(question_id)
-        for option in self.content.question(question_id).options:
-            if option.id == picked and option.value is not None:
-                return option.value
-        return default
-
-
-def build_card(content: Content, answers: Answers, lang: Lang) -> StrategyCard:
-    """Build the card for these (applicable) answers."""
-    say = _Writer(content, answers, lang)
+def build_card(
+    content: Content, answers: Answers, lang: Lang, today: dt.date | None = None
+) -> StrategyCard:
+    """Build the card for these (applicable) answers, with a calendar from the next Monday."""
+    say = Writer(content, answers, lang)
     card = content.card
     goal = say.single("goal") or next(iter(card.goals))
     hours = say.number("hours", DEFAULT_HOURS)
-    plans = _platform_plans(say, hours)
-    networks = join_phrases((plan.name for plan in plans), lang)
+    budget = time_budget(hours)
+    trade = content.trade(say.single("business_type"))
+    media = {content.editorial.content_media[k] for k in _made_or_starter(content, answers)}
+    networks = plan_networks(
+        content, answers, budget, max_posts_a_week(trade, content.editorial.goal_ideas[goal], media)
+    )
     mix = card.mix["launch" if goal == "launch" else "default"]
-    total_posts = sum(plan.posts_per_week for plan in plans)
-    steps = [
-        Step(action.week, say(action.text, platforms=networks))
-        for action in sorted(card.actions, key=lambda a: a.week)
-        if holds(action.when, answers)
-    ]
+    calendar = build_calendar(
+        say,
+        networks,
+        budget,
+        today=today or rome_today(),
+        goal=goal,
+        promo_percent=mix.promo,
+        actions=card.actions,
+    )
+    posts = calendar.posts
+    offers = sum(1 for post in posts if post.promo)
+    used = networks.posting_minutes + budget.reply_minutes + budget.review_minutes
+    routine = content.editorial.reply_routines[budget.reply_checks]
+    reply_routine = say(routine, minutes=budget.minutes_per_check, total=budget.reply_minutes)
     return StrategyCard(
         lang=lang,
         titles={key: text(lang) for key, text in card.titles.items()},
         snapshot=say.phrase("snapshot"),
         objective=say(card.goals[goal].objective),
         target=say.phrase("target_local" if goal == "store" else "target"),
-        platforms=plans,
-        pillars=[*(say(p) for p in _business_pillars(say)), say(card.goals[goal].pillar)],
-        mix=say(mix.note, useful=mix.useful, promo=mix.promo),
-        cadence_total=say.phrase("cadence_total", total=_count(total_posts)),
-        replies=say(card.replies[say.single("manager") or "nobody"]),
+        platforms=[_platform_plan(say, choice, networks) for choice in networks.chosen],
+        later=[_later(say, left.platform, left.reason) for left in networks.left_out],
+        starter=_starter_note(say, networks),
+        pillars=[say(p.name) for p in trade.pillars] + [say(card.goals[goal].pillar)],
+        mix=" ".join(
+            [
+                say(mix.note, useful=mix.useful, promo=mix.promo),
+                say.phrase("mix_count", offers=offers, posts=len(posts)),
+            ]
+        ),
+        cadence_total=" ".join(
+            [
+                say.phrase(
+                    "cadence_total",
+                    total=networks.posts_per_week,
+                    post_minutes=networks.posting_minutes,
+                    reply_minutes=budget.reply_minutes,
+                    review_minutes=budget.review_minutes,
+                    used=used,
+                    budget=budget.minutes,
+                ),
+                *(
+                    [say.phrase("cadence_spare", spare=budget.minutes - used)]
+                    if used < budget.minutes * SPARE_FROM
+                    else []
+                ),
+            ]
+        ),
+        replies=say(card.replies[say.single("manager") or "nobody"], reply_routine=reply_routine),
         budget=_budget_lines(say),
         kpis=[Kpi(say(card.kpis[k].name), say(card.kpis[k].how)) for k in card.goals[goal].kpis],
         review=say.phrase("review"),
         mistakes=[
-            MistakeFix(mistake.number, say(mistake.title), say(mistake.fix))
+            MistakeFix(mistake.number, say(mistake.title), say(mistake.card_fix or mistake.fix))
             for mistake in sorted(content.mistakes, key=lambda m: m.number)
             if holds(mistake.when, answers)
         ],
         no_mistakes=say.phrase("mistakes_none"),
-        next_30_days=steps,
         skipped=_skipped_note(say),
-        calendar=_calendar_texts(say, plans, steps),
+        calendar=calendar,
+        calendar_name=say.phrase("calendar_name"),
+        review_task=say.phrase("calendar_review"),
+        holiday_mark=say.plan_phrase("holiday_mark"),
+        calendar_labels={key: card.phrases[key](lang) for key in CALENDAR_LABELS},
+        time=budget,
+        promo_percent=mix.promo,
     )
 
 
-def _score(say: _Writer, platform: Platform) -> int:
-    """Rank a network for this business: its customers first, then goal, audience and trade."""
-    used, can_make = say.picked("networks"), say.picked("content_types")
-    score = 4 if platform.id in used else 0
-    score += 3 if platform.id == _preferred(say) else 0
-    score += 2 if say.single("goal") in platform.best_goals else 0
-    score += 2 if say.single("audience") in platform.audiences else 0
-    score += 2 if say.single("business_type") in platform.business_types else 0
-    if platform.needs_any and can_make and not can_make & set(platform.needs_any):
-        score -= 5  # it would need content the business cannot produce
-    return score
+def _made_or_starter(content: Content, answers: Answers) -> set[str]:
+    made = picked(content, answers, "content_types")
+    return made or set(content.editorial.starter_content[:1])
 
 
-def _preferred(say: _Writer) -> str | None:
-    used = say.picked("networks")
-    return say.single("preferred_network") or (next(iter(used)) if len(used) == 1 else None)
+def _platform_plan(say: Writer, choice: NetworkChoice, networks: NetworkPlan) -> PlatformPlan:
+    platform = choice.platform
+    labels = list(dict.fromkeys(say(slot.format.label) for slot in choice.slots))
+    return PlatformPlan(
+        platform_id=platform.id,
+        name=platform.name,
+        tier=say.phrase("primary" if choice.primary else "secondary"),
+        role=say(platform.role),
+        reasons=_reasons(say, platform, networks),
+        formats=labels,
+        cadence=_cadence(say, platform, len(choice.slots)),
+        posts_per_week=len(choice.slots),
+    )
 
 
-def _platform_plans(say: _Writer, hours: float) -> list[PlatformPlan]:
-    platforms = say.content.platforms
-    ranked = sorted(platforms, key=lambda p: (-_score(say, p), platforms.index(p)))
-    primaries = 1 if hours < TWO_NETWORKS_FROM_HOURS else 2
-    wanted = primaries + (1 if hours >= SECONDARY_FROM_HOURS else 0)
-    picked = ranked[:1] + [
-        p for p in ranked[1:wanted] if _score(say, p) >= MIN_FIT_FOR_ANOTHER_NETWORK
-    ]
-    primaries = min(primaries, len(picked))
-    weights = [1.0, 0.7, 0.4][: len(picked)]
-    posting_hours = hours * (1 - REPLY_SHARE)
-    plans = []
-    for index, platform in enumerate(picked):
-        posts = posting_hours * weights[index] / sum(weights) / platform.cadence.hours_per_post
-        posts = min(posts, platform.cadence.max)
-        plans.append(
-            PlatformPlan(
-                platform_id=platform.id,
-                name=platform.name,
-                tier=say.phrase("primary" if index < primaries else "secondary"),
-                role=say(platform.role),
-                reasons=_reasons(say, platform),
-                formats=_formats(say, platform),
-                cadence=_cadence(say, platform, posts),
-                posts_per_week=posts,
-            )
-        )
-    return plans
+def _later(say: Writer, platform: Platform, reason: str) -> str:
+    if reason == "time":
+        return say.plan_phrase("left_out_time", network=platform.name)
+    content = say.content
+    options = {o.id: o for o in content.question("content_types").options}
+    needs = list(dict.fromkeys(need for fmt in platform.formats for need in fmt.needs))
+    names = join_phrases((option_phrase(options[n], say.lang) for n in needs), say.lang, "or")
+    return say.plan_phrase("left_out_content", network=platform.name, needs=names)
 
 
-def _reasons(say: _Writer, platform: Platform) -> list[str]:
-    used = say.picked("networks")
+def _starter_note(say: Writer, networks: NetworkPlan) -> str | None:
+    if not networks.starter:
+        return None
+    first = networks.chosen[0]
+    return say.plan_phrase(
+        "starter", format=say(first.slots[0].format.label).lower(), network=first.platform.name
+    )
+
+
+def _reasons(say: Writer, platform: Platform, networks: NetworkPlan) -> list[str]:
+    content, answers = say.content, say.answers
+    used = picked(content, answers, "networks")
     keys = []
-    if platform.id == _preferred(say):
+    if platform.id == preferred(content, answers):
         keys.append("reason_preferred")
     elif platform.id in used:
         keys.append("reason_used")
@@ -231,36 +236,18 @@ def _reasons(say: _Writer, platform: Platform) -> list[str]:
         keys.append("reason_audience")
     if say.single("business_type") in platform.business_types:
         keys.append("reason_business")
-    if say.picked("content_types") & {need for fmt in platform.formats for need in fmt.needs}:
+    if not networks.starter:
         keys.append("reason_content")
     return [say.phrase(key) for key in keys[:3]]
 
 
-def _formats(say: _Writer, platform: Platform) -> list[str]:
-    can_make = say.picked("content_types")
-    formats = [say(fmt.label) for fmt in platform.formats if can_make & set(fmt.needs)]
-    return formats or [say.phrase("formats_none")]
-
-
-def _cadence(say: _Writer, platform: Platform, posts: float) -> str:
+def _cadence(say: Writer, platform: Platform, posts: int) -> str:
     limits = {"min": f"{platform.cadence.min:g}", "max": f"{platform.cadence.max:g}"}
-    if posts < EVERY_OTHER_WEEK_BELOW:
-        return say.phrase("cadence_every_other_week", **limits)
-    shown = _count(posts)
-    key = "cadence_below" if int(shown) < platform.cadence.min else "cadence_range"
-    return say.phrase(key, posts=shown, **limits)
+    key = "cadence_below" if posts < platform.cadence.min else "cadence_range"
+    return say.phrase(key, posts=posts, **limits)
 
 
-def _count(posts: float) -> str:
-    return str(max(1, round(posts)))
-
-
-def _business_pillars(say: _Writer) -> list[Text]:
-    pillars = say.content.card.pillars
-    return pillars.get(say.single("business_type") or "", next(iter(pillars.values())))
-
-
-def _budget_lines(say: _Writer) -> list[str]:
+def _budget_lines(say: Writer) -> list[str]:
     if say.answers.get("budget") is None:
         return [say.phrase("budget_unknown")]
     monthly = say.number("budget", 0)
@@ -284,33 +271,7 @@ def _budget_lines(say: _Writer) -> list[str]:
     ]
 
 
-def _calendar_texts(say: _Writer, plans: list[PlatformPlan], steps: list[Step]) -> CalendarTexts:
-    no_formats = [say.phrase("formats_none")]
-    formats = {
-        plan.platform_id: (
-            no_formats[0]
-            if plan.formats == no_formats
-            else say.phrase("calendar_formats", platform=plan.name, formats=", ".join(plan.formats))
-        )
-        for plan in plans
-    }
-    weeks = sorted({step.week for step in steps})
-    tips = {
-        week: say.phrase(
-            "calendar_tip", tip=" ".join(step.text for step in steps if step.week == week)
-        )
-        for week in weeks
-    }
-    return CalendarTexts(
-        name=say.phrase("calendar_name"),
-        review=say.phrase("calendar_review"),
-        todo=say.phrase("calendar_todo", week=1),
-        formats=formats,
-        tips=tips,
-    )
-
-
-def _skipped_note(say: _Writer) -> str | None:
+def _skipped_note(say: Writer) -> str | None:
     skipped = [
         q for q in say.content.questions if q.id in say.answers and say.answers[q.id] is None
     ]

@@ -52,7 +52,7 @@ def choose_tip(
     text = content.text
     hours = answers.get("hours")
     if checkin.posted in ("partly", "no") and hours in FEW_HOURS:
-        total = sum(plan.posts_per_week for plan in card.platforms)
+        total = card.posts_per_week
         lower = max(1, round(total * 2 / 3))
         posts = text("ci_posts_one")(lang) if lower == 1 else text("ci_posts_many")(lang)
         return text("ci_tip_lower_cadence")(lang).format(
@@ -67,7 +67,7 @@ def choose_tip(
         if any(fix.number == promo_only for fix in card.mistakes):
             return text("ci_tip_useful")(lang)
         return text("ci_tip_best_post")(lang)
-    steps = card.next_30_days
+    steps = [task for week in card.calendar.weeks for task in week.tasks]
     step = steps[min(earlier, len(steps) - 1)].text if steps else card.review
     return text("ci_tip_keep_going")(lang).format(step=step)
 

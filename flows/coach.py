@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from flows import requirements
 from flows.card import StrategyCard, build_card
-from flows.conditions import AnswerValue, chosen, holds
+from flows.clock import rome_today
+from flows.conditions import Answers, AnswerValue, chosen, holds
 from flows.content import Content, Question, load_content
 from flows.i18n import Lang
 from flows.machine import CARD, Interview, InterviewMachine
@@ -105,6 +108,7 @@ def load_checked_content(directory: Path | None = None) -> Content:
         card_placeholders=requirements.CARD_PLACEHOLDERS,
         required_card_titles=requirements.CARD_TITLES,
         required_card_phrases=requirements.CARD_PHRASES,
+        required_plan_phrases=requirements.PLAN_PHRASES,
         required_report=requirements.REPORT_TEXTS,
     )
 
@@ -112,9 +116,15 @@ def load_checked_content(directory: Path | None = None) -> Content:
 class Coach:
     """One coach per process: the content and the shared interview machine."""
 
-    def __init__(self, content: Content) -> None:
+    def __init__(self, content: Content, today: Callable[[], dt.date] = rome_today) -> None:
         self.content = content
         self.machine = InterviewMachine(content)
+        self.today = today
+        """The clock every plan is dated from: Rome's date, or a fixed day in tests."""
+
+    def build_card(self, answers: Answers, lang: Lang) -> StrategyCard:
+        """Build a card for these answers, with its calendar from the next Monday."""
+        return build_card(self.content, answers, lang, self.today())
 
     def new_interview(self, lang: Lang) -> Interview:
         """Start a new interview at the first question."""
@@ -142,7 +152,7 @@ class Coach:
 
     def card(self, interview: Interview) -> CardView:
         """Build the card from the interview's answers."""
-        return CardView(build_card(self.content, interview.answers, interview.lang))
+        return CardView(self.build_card(interview.answers, interview.lang))
 
     def answer_typed(self, interview: Interview, raw: str) -> list[Output]:
         """Take a typed answer: free text, or option numbers/labels for a choice question."""

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
+from flows.budget import REPLY_CHECKS_OFFERED as REPLY_CHECKS
 from flows.conditions import AnswerValue, Condition
 from flows.i18n import LANGS, StrictModel, Text
 
@@ -65,7 +66,107 @@ class Mistake(StrictModel):
     title: Text
     why: Text
     fix: Text
+    card_fix: Text | None = None
+    """What the card says instead of `fix`, once the plan it refers to exists."""
     when: Condition
+
+
+Weekday = Annotated[int, Field(ge=0, le=6)]
+"""Monday = 0, as in datetime."""
+ClockTime = Annotated[str, Field(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")]
+Medium = Literal["photo", "video", "text"]
+
+
+class PostIdea(StrictModel):
+    """A concrete post: what to show or say, how its caption starts, what it can be made as."""
+
+    idea: Text
+    caption: Text
+    media: list[Medium] = Field(min_length=1)
+
+
+class Pillar(StrictModel):
+    """A recurring theme and the post ideas that serve it."""
+
+    name: Text
+    posts: list[PostIdea] = Field(min_length=5)
+
+
+class Trade(StrictModel):
+    """What a kind of business posts about, and when its customers look."""
+
+    open_on_holidays: bool
+    post_days: list[Weekday] = Field(min_length=7, max_length=7)
+    post_times: list[ClockTime] = Field(min_length=1)
+    pillars: list[Pillar] = Field(min_length=3, max_length=3)
+    offers: list[PostIdea] = Field(min_length=3)
+
+    @field_validator("post_days")
+    @classmethod
+    def _every_day_once(cls, days: list[int]) -> list[int]:
+        if sorted(days) != list(range(7)):
+            raise ValueError("post_days must list every weekday once, best first")
+        return days
+
+
+class DateRule(StrictModel):
+    """When a yearly date falls: a fixed day, days from Easter, or the n-th weekday of a month."""
+
+    month: int | None = Field(default=None, ge=1, le=12)
+    day: int | None = Field(default=None, ge=1, le=31)
+    easter: int | None = None
+    weekday: Weekday | None = None
+    nth: int | None = Field(default=None, ge=-1, le=5)
+    after: int = 0
+
+    @model_validator(mode="after")
+    def _one_form(self) -> DateRule:
+        fixed = self.month is not None and self.day is not None and self.weekday is None
+        nth = self.month is not None and self.weekday is not None and self.nth not in (None, 0)
+        easter = self.easter is not None and self.month is None
+        if [fixed, nth, easter].count(True) != 1 or (self.easter is not None and self.day):
+            raise ValueError("give {month, day}, {month, weekday, nth} or {easter}")
+        return self
+
+
+class Occasion(StrictModel):
+    """A commercial or trade date that matters to some trades, with its posts."""
+
+    id: Id
+    name: Text
+    on: DateRule
+    trades: list[Id] = Field(min_length=1)
+    lead_days: int = Field(ge=1, le=30)
+    promo: bool = False
+    idea: Text
+    caption: Text
+    teaser: Text
+    offer: Text | None = None
+
+
+class HolidayTexts(StrictModel):
+    """Posts for a public holiday: a greeting if closed, a post and a teaser if open."""
+
+    greeting: Text
+    greeting_caption: Text
+    open_idea: Text
+    open_caption: Text
+    open_teaser: Text
+
+
+class PlanContent(StrictModel):
+    """Texts and rules of thumb the four-week editorial calendar is built from."""
+
+    goal_ideas: dict[Id, list[PostIdea]]
+    ctas: dict[Id, list[Text]]
+    holiday: HolidayTexts
+    teaser_caption: Text
+    reply_routines: dict[int, Text]
+    content_media: dict[Id, Medium]
+    """How each kind of content the business makes is posted: as a photo, a video or a text."""
+    starter_content: list[Id] = Field(min_length=1)
+    """Content types tried in turn when the business produces none that fits: the easy start."""
+    phrases: dict[str, Text]
 
 
 class Fact(StrictModel):
@@ -76,11 +177,13 @@ class Fact(StrictModel):
 
 
 class Format(StrictModel):
-    """A post format of a platform and the kinds of content it needs."""
+    """A post format of a platform, the kinds of content it needs and its weekly cost."""
 
     id: Id
     label: Text
     needs: list[Id] = Field(min_length=1)
+    minutes: int = Field(ge=5, le=240)
+    """Realistic minutes to make and publish one post in this format, replies excluded."""
 
 
 class Cadence(StrictModel):
@@ -88,7 +191,6 @@ class Cadence(StrictModel):
 
     min: float = Field(ge=0)
     max: float = Field(gt=0)
-    hours_per_post: float = Field(gt=0)
 
 
 class Platform(StrictModel):
@@ -106,6 +208,9 @@ class Platform(StrictModel):
     business_types: list[Id]
     needs_any: list[Id] = []
     facts: list[Fact] = []
+    post_days: list[Weekday] | None = None
+    """Weekdays that suit this network whatever the trade (e.g. LinkedIn on workdays)."""
+    post_times: list[ClockTime] | None = None
 
 
 class GoalCard(StrictModel):
@@ -165,7 +270,6 @@ class CardContent(StrictModel):
     titles: dict[str, Text]
     goals: dict[Id, GoalCard]
     kpis: dict[Id, Kpi]
-    pillars: dict[Id, list[Text]]
     mix: dict[Literal["default", "launch"], Mix]
     replies: dict[Id, Text]
     splits: dict[Id, Split]
@@ -203,6 +307,9 @@ class Content(BaseModel):
     ui: dict[str, Text]
     cases: list[Case] = []
     report: dict[str, Text] = {}
+    trades: dict[Id, Trade] = {}
+    occasions: list[Occasion] = []
+    plan: PlanContent | None = None
 
     def question(self, question_id: str) -> Question:
         """Return the question with this id."""
@@ -235,6 +342,17 @@ class Content(BaseModel):
         """Return the case study with this id, if any."""
         return next((case for case in self.cases if case.id == case_id), None)
 
+    def trade(self, business_type: str | None) -> Trade:
+        """Return the trade's pillars and ideas; the first trade when the type is unknown."""
+        return self.trades.get(business_type or "", next(iter(self.trades.values())))
+
+    @property
+    def editorial(self) -> PlanContent:
+        """Return the calendar's texts (always loaded; typed apart for older test content)."""
+        if self.plan is None:
+            raise ContentError("plan.yaml", "(file)", "missing")
+        return self.plan
+
     def _questions_by_id(self) -> dict[str, Question]:
         return {question.id: question for question in self.questions}
 
@@ -257,7 +375,11 @@ FILES = {
     "ui": "ui.yaml",
     "cases": "cases.yaml",
     "report": "report.yaml",
+    "plan": "plan.yaml",
+    "dates": "dates.yaml",
 }
+TRADES_DIR = "trades"
+"""One file per option of the question `business_type`: trades/<option id>.yaml."""
 
 
 def default_content_dir() -> Path:
@@ -276,6 +398,7 @@ def load_content(
     card_placeholders: Iterable[str] = (),
     required_card_titles: Iterable[str] = (),
     required_card_phrases: Iterable[str] = (),
+    required_plan_phrases: Iterable[str] = (),
     required_report: Mapping[str, Collection[str]] | None = None,
 ) -> Content:
     """Load and check every content file; raise ContentError naming the file and the key.
@@ -286,12 +409,11 @@ def load_content(
     raw = {section: _read_yaml(directory / name, name) for section, name in FILES.items()}
     sections: dict[str, Any] = {}
     for section, name in FILES.items():
-        body = raw[section].get(section)
-        try:
-            sections[section] = _SECTION_MODELS[section].model_validate({section: body})
-        except ValidationError as error:
-            first = error.errors()[0]
-            raise ContentError(name, _key(first["loc"], body), first["msg"]) from None
+        sections[section] = _validated(section, raw[section], name)
+    trades = {
+        path.stem: _validated("trade", _read_yaml(path, f"{TRADES_DIR}/{path.name}"), path.name)
+        for path in sorted((directory / TRADES_DIR).glob("*.yaml"))
+    }
     content = Content(
         questions=sections["questions"].questions,
         mistakes=sections["mistakes"].mistakes,
@@ -300,6 +422,9 @@ def load_content(
         ui=sections["ui"].ui,
         cases=sections["cases"].cases,
         report=sections["report"].report,
+        trades={stem: section.trade for stem, section in trades.items()},
+        occasions=sections["dates"].dates,
+        plan=sections["plan"].plan,
     )
     _check(content, set(required_questions), set(required_ui), set(card_placeholders))
     for kind, required, present in (
@@ -308,8 +433,21 @@ def load_content(
     ):
         for missing in sorted(set(required) - set(present)):
             raise ContentError("card.yaml", f"card.{kind}.{missing}", "missing text")
+    for missing in sorted(set(required_plan_phrases) - set(content.editorial.phrases)):
+        raise ContentError("plan.yaml", f"plan.phrases.{missing}", "missing text")
+    for checks in sorted(set(REPLY_CHECKS) - set(content.editorial.reply_routines)):
+        raise ContentError("plan.yaml", f"plan.reply_routines.{checks}", "missing text")
     _check_report(content, required_report or {})
     return content
+
+
+def _validated(section: str, raw: dict[str, Any], name: str) -> Any:
+    body = raw.get(section)
+    try:
+        return _SECTION_MODELS[section].model_validate({section: body})
+    except ValidationError as error:
+        first = error.errors()[0]
+        raise ContentError(name, _key(first["loc"], body), first["msg"]) from None
 
 
 class _Questions(StrictModel):
@@ -340,7 +478,22 @@ class _Report(StrictModel):
     report: dict[str, Text]
 
 
+class _Trade(StrictModel):
+    trade: Trade
+
+
+class _Dates(StrictModel):
+    dates: list[Occasion] = Field(min_length=1)
+
+
+class _Plan(StrictModel):
+    plan: PlanContent
+
+
 _SECTION_MODELS: dict[str, type[StrictModel]] = {
+    "trade": _Trade,
+    "dates": _Dates,
+    "plan": _Plan,
     "questions": _Questions,
     "mistakes": _Mistakes,
     "platforms": _Platforms,
@@ -544,18 +697,29 @@ def _check_ids_against_options(content: Content) -> None:
             raise ContentError("platforms.yaml", f"platforms.{network}", "missing profile")
     card = content.card
     for field, question_id, keys in (
-        ("goals", "goal", set(card.goals)),
-        ("pillars", "business_type", set(card.pillars)),
-        ("replies", "manager", set(card.replies)),
-        ("splits", "manager", set(card.splits)),
+        ("card.goals", "goal", set(card.goals)),
+        ("card.replies", "manager", set(card.replies)),
+        ("card.splits", "manager", set(card.splits)),
+        ("plan.goal_ideas", "goal", set(content.editorial.goal_ideas)),
+        ("plan.ctas", "goal", set(content.editorial.ctas)),
+        (TRADES_DIR, "business_type", set(content.trades)),
     ):
+        file = {"card": "card.yaml", "plan": "plan.yaml"}.get(field.split(".")[0], field)
         expected = option_ids(question_id)
         for missing in sorted(expected - keys):
-            raise ContentError("card.yaml", f"card.{field}.{missing}", "missing entry")
+            raise ContentError(file, f"{field}.{missing}", "missing entry")
         for extra in sorted(keys - expected):
-            raise ContentError(
-                "card.yaml", f"card.{field}.{extra}", "not an option of the question"
-            )
+            raise ContentError(file, f"{field}.{extra}", "not an option of the question")
+    for occasion in content.occasions:
+        for trade in occasion.trades:
+            if trade not in option_ids("business_type"):
+                raise ContentError(
+                    "dates.yaml", f"dates.{occasion.id}.trades", f"unknown trade '{trade}'"
+                )
+    _unique("dates.yaml", "dates", [occasion.id for occasion in content.occasions])
+    for starter in content.editorial.starter_content:
+        if starter not in option_ids("content_types"):
+            raise ContentError("plan.yaml", "plan.starter_content", f"unknown option '{starter}'")
     for goal_id, goal in card.goals.items():
         for kpi in goal.kpis:
             if kpi not in card.kpis:
@@ -581,7 +745,9 @@ def _texts(node: Any, key: str) -> Iterator[tuple[str, Text]]:
             yield from _texts(item, f"{key}.{item_id}" if item_id else f"{key}[{index}]")
 
 
-_TEMPLATE_SECTIONS = ("mistakes", "card")
+_TEMPLATE_SECTIONS = ("mistakes", "card", "plan", "dates", "trades")
+_ATTRIBUTES = {"dates": "occasions"}
+"""Content attributes whose name differs from their file's section."""
 
 
 def _fields(template: str) -> set[str]:
@@ -590,8 +756,9 @@ def _fields(template: str) -> set[str]:
 
 def _check_translations(content: Content, extra_placeholders: set[str]) -> None:
     placeholders = {question.id for question in content.questions} | extra_placeholders
-    for section, file in FILES.items():
-        for key, text in _texts(getattr(content, section), section):
+    files = {**FILES, "trades": TRADES_DIR}
+    for section, file in files.items():
+        for key, text in _texts(getattr(content, _ATTRIBUTES.get(section, section)), section):
             try:
                 fields = {lang: _fields(text(lang)) for lang in LANGS}
             except ValueError as error:

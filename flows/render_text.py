@@ -3,36 +3,27 @@
 from __future__ import annotations
 
 from flows.card import StrategyCard
+from flows.card_sections import Line, card_sections
 
 
 def render_markdown(card: StrategyCard) -> str:
     """Render the card as Markdown that also reads well as plain text."""
-    title = card.titles
-    lines = [f"# {title['heading']}", "", f"## {title['snapshot']}", card.snapshot, ""]
-    lines += [f"## {title['objective']}", card.objective, ""]
-    lines += [f"## {title['target']}", card.target, ""]
-    lines += [f"## {title['platforms']}"]
-    for plan in card.platforms:
-        lines.append(f"- **{plan.name}** ({plan.tier}) — {plan.role}")
-        lines.append(f"  - {'; '.join(plan.reasons)}")
-        lines.append(f"  - {', '.join(plan.formats)}")
-        lines.append(f"  - {plan.cadence}")
-    lines += ["", f"## {title['pillars']}", *(f"- {pillar}" for pillar in card.pillars), ""]
-    lines += [f"## {title['mix']}", card.mix, ""]
-    lines += [f"## {title['cadence']}", card.cadence_total, ""]
-    lines += [f"## {title['replies']}", card.replies, ""]
-    lines += [f"## {title['budget']}", *(f"- {line}" for line in card.budget), ""]
-    lines += [f"## {title['kpis']}", *(f"- **{kpi.name}**: {kpi.how}" for kpi in card.kpis)]
-    lines += [card.review, ""]
-    lines += [f"## {title['mistakes']}"]
-    if card.mistakes:
-        lines += [f"- ⚠️ {m.number}. **{m.title}** — {m.fix}" for m in card.mistakes]
-    else:
-        lines.append(card.no_mistakes)
-    lines += ["", f"## {title['next_30_days']}"]
-    for week in sorted({step.week for step in card.next_30_days}):
-        lines.append(f"**{title['week'].format(week=week)}**")
-        lines += [f"- {step.text}" for step in card.next_30_days if step.week == week]
-    if card.skipped:
-        lines += ["", f"_{title['assumptions']}: {card.skipped}_"]
+    lines = [f"# {card.titles['heading']}", ""]
+    for section in card_sections(card):
+        lines.append(f"## {section.title}")
+        lines += [_line(line) for line in section.lines]
+        lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _line(line: Line) -> str:
+    label = f"**{line.label}**" if line.label else ""
+    if line.kind == "subhead":
+        return f"\n**{line.label}** — {line.text}" if line.label else f"\n**{line.text}**"
+    if line.kind in ("post", "task", "review", "date"):
+        return f"- {label}: {line.text}"
+    if line.kind == "bullet":
+        return f"- {label}: {line.text}" if label else f"- {line.text}"
+    if line.kind == "note":
+        return f"_{line.text}_"
+    return line.text

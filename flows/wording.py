@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from flows.conditions import Answers, chosen
 from flows.content import Content, Option, Question
-from flows.i18n import Lang
+from flows.i18n import Lang, Text
 
 
 def option_phrase(option: Option, lang: Lang) -> str:
@@ -14,12 +15,15 @@ def option_phrase(option: Option, lang: Lang) -> str:
     return (option.short or option.label)(lang)
 
 
-def join_phrases(items: Iterable[str], lang: Lang) -> str:
-    """Join phrases as a person would: 'a, b and c' / 'a, b e c'."""
+CONJUNCTIONS = {"and": {"it": " e ", "en": " and "}, "or": {"it": " o ", "en": " or "}}
+
+
+def join_phrases(items: Iterable[str], lang: Lang, conjunction: str = "and") -> str:
+    """Join phrases as a person would: 'a, b and c' / 'a, b e c' (or 'o' / 'or')."""
     parts = list(items)
     if len(parts) <= 1:
         return "".join(parts)
-    last = " e " if lang == "it" else " and "
+    last = CONJUNCTIONS[conjunction][lang]
     return ", ".join(parts[:-1]) + last + parts[-1]
 
 
@@ -44,3 +48,37 @@ def fill(template: str, content: Content, answers: Answers, lang: Lang, **extra:
     }
     values.update(extra)
     return template.format_map(values)
+
+
+@dataclass(frozen=True)
+class Writer:
+    """Words texts for one user: their language, their answers."""
+
+    content: Content
+    answers: Answers
+    lang: Lang
+
+    def __call__(self, text: Text, **extra: object) -> str:
+        """Fill a bilingual template with the answers and any extra values."""
+        return fill(text(self.lang), self.content, self.answers, self.lang, **extra)
+
+    def phrase(self, key: str, **extra: object) -> str:
+        """Word one of the card's phrases."""
+        return self(self.content.card.phrases[key], **extra)
+
+    def plan_phrase(self, key: str, **extra: object) -> str:
+        """Word one of the calendar's phrases."""
+        return self(self.content.editorial.phrases[key], **extra)
+
+    def single(self, question_id: str) -> str | None:
+        """Return a single-choice answer, if given."""
+        value = self.answers.get(question_id)
+        return value if isinstance(value, str) else None
+
+    def number(self, question_id: str, default: float) -> float:
+        """Return the value of the option picked, or `default`."""
+        picked = self.single(question_id)
+        for option in self.content.question(question_id).options:
+            if option.id == picked and option.value is not None:
+                return option.value
+        return default

@@ -53,7 +53,8 @@ def test_on_plan_the_tip_is_the_next_step_of_the_thirty_days(content: Content) -
     checkin = CheckIn("yes", "yes", "up")
     for earlier in range(3):
         tip = choose_tip(content, card, CAREFUL_BAKERY, checkin, earlier)
-        assert card.next_30_days[earlier].text in tip
+        tasks = [task.text for week in card.calendar.weeks for task in week.tasks]
+        assert tasks[earlier] in tip
 
 
 def test_the_trend_shows_the_last_eight_oldest_first(content: Content) -> None:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+
+import icalendar
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,12 +50,13 @@ ENGLISH_SESSION = [
 
 
 def run(
-    lines: list[str], *args: str, env: dict[str, str] | None = None
+    lines: list[str], *args: str, env: dict[str, str] | None = None, out: Path | None = None
 ) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
     environment.update(env or {})
+    folder = out or Path(tempfile.mkdtemp(prefix="coach-out-"))  # never the checkout
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        [sys.executable, "-m", "bot", "--out", str(folder), *args],
         input="\n".join(lines) + "\n",
         capture_output=True,
         text=True,
@@ -93,8 +97,31 @@ def test_english_session_with_a_change_of_mind() -> None:
     card = out[out.index("# Your social media strategy") :]
     assert "LinkedIn" in card
     assert "Industrial <sensors> & valves" in card
-    assert "3. **" not in card, "the mistake corrected with /back is not on the card"
-    assert "4. **" in card and "6. **" in card
+    assert "**3. " not in card, "the mistake corrected with /back is not on the card"
+    assert "**4. " in card and "**6. " in card
+
+
+def test_the_terminal_saves_the_card_images_and_the_calendar(tmp_path: Path) -> None:
+    out = tmp_path / "plan"
+    result = run(ITALIAN_SESSION, "--lang", "it", out=out)
+    assert result.returncode == 0, result.stderr
+    calendar = out / "piano-editoriale.ics"
+    images = sorted(out.glob("scheda-strategica-*.png"))
+    assert calendar.is_file() and images
+    for path in [*images, calendar]:
+        assert str(path) in result.stdout
+    assert images[0].read_bytes().startswith(b"\x89PNG")
+    parsed = icalendar.Calendar.from_ical(calendar.read_bytes())
+    assert len(list(parsed.walk("VEVENT"))) > 20
+
+
+def test_a_folder_that_cannot_be_written_gets_a_clear_answer(tmp_path: Path) -> None:
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("x")
+    result = run(ENGLISH_SESSION, "--lang", "en", out=blocked)
+    assert result.returncode == 0, result.stderr
+    assert "I can't save the files in" in result.stdout and "--out" in result.stdout
+    assert "Traceback" not in result.stderr
 
 
 def test_careful_answers_get_no_warning() -> None:
@@ -157,7 +184,7 @@ def test_end_of_input_mid_interview_exits_cleanly() -> None:
 
 def test_a_reader_that_goes_away_is_not_an_error() -> None:
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "--lang", "en"],
+        [sys.executable, "-m", "bot", "--lang", "en", "--out", tempfile.mkdtemp()],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
