@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,10 +9,10 @@ from dataclasses import dataclass
 from bench.personas import personas
 from bench.stats import percentile
 from bot.views import Views
-from flows.card import StrategyCard, build_card
+from flows.card import StrategyCard
 from flows.coach import Coach
 from flows.render_calendar import render_calendar_ics
-from flows.render_image import render_card_png
+from flows.render_image import render_card_png, render_card_pngs
 from flows.render_text import render_markdown
 
 
@@ -38,13 +37,12 @@ def card_timings(coach: Coach, count: int = 50, seed: int = 11) -> dict[str, Tim
     """Render count cards built from varied answers; time each format."""
     content = coach.content
     views = Views(content)
-    cards = [build_card(content, p.expected, p.lang) for p in personas(coach, count, seed)]
+    cards = [coach.build_card(p.expected, p.lang) for p in personas(coach, count, seed)]
     render_card_png(cards[0])  # fonts load on first use; a running bot has them already
-    today = dt.date.today()
     formats: dict[str, Callable[[StrategyCard], object]] = {
         "text": lambda card: (views.card(card), render_markdown(card)),
-        "png": render_card_png,
-        "ics": lambda card: render_calendar_ics(card, today),
+        "png": render_card_pngs,
+        "ics": render_calendar_ics,
     }
     timings = {}
     for name, render in formats.items():

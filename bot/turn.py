@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
+import itertools
 import logging
 from dataclasses import dataclass
 
@@ -11,6 +11,7 @@ from telegram import (
     ForceReply,
     InlineKeyboardMarkup,
     InputFile,
+    InputMediaPhoto,
     Message,
     ReplyParameters,
     User,
@@ -27,17 +28,52 @@ from flows.coach import CardView, MistakeView, Notice, Output, QuestionView
 from flows.i18n import Lang, parse_lang
 from flows.machine import Interview
 from flows.render_calendar import render_calendar_ics
-from flows.render_image import render_card_png
+from flows.render_image import render_card_pngs
 
 log = logging.getLogger(__name__)
 
 # Telegram's words for a message that can no longer be edited (deleted, or too old).
 GONE = ("message to edit not found", "message can't be edited")
+ALBUM_SIZE = 10
+"""The most photos Telegram groups into one album."""
 
 
 def message_gone(error: BadRequest) -> bool:
     """Return True if Telegram refused an edit because the message can no longer be edited."""
     return any(gone in error.message.lower() for gone in GONE)
+
+
+def albums(count: int) -> list[range]:
+    """Split pages 0..count-1 into as few albums as fit, of even sizes, none of a single page."""
+    groups = -(-count // ALBUM_SIZE)
+    size, extra = divmod(count, groups) if groups else (0, 0)
+    bounds = [0]
+    for index in range(groups):
+        bounds.append(bounds[-1] + size + (1 if index < extra else 0))
+    return [range(start, end) for start, end in itertools.pairwise(bounds)]
+
+
+async def send_pages(bot: Bot, chat_id: int, pages: list[bytes], caption: str | None) -> None:
+    """Send the card's pages: one as a photo, more as albums; the caption on the first page."""
+    if len(pages) == 1:
+        await bot.send_photo(
+            chat_id,
+            InputFile(pages[0], filename="card.png"),
+            caption=caption,
+            parse_mode=ParseMode.HTML,
+        )
+        return
+    for group in albums(len(pages)):
+        media = [
+            InputMediaPhoto(
+                pages[index],
+                filename=f"card-{index + 1}.png",
+                caption=caption if index == 0 else None,
+                parse_mode=ParseMode.HTML if index == 0 and caption else None,
+            )
+            for index in group
+        ]
+        await bot.send_media_group(chat_id, media)
 
 
 @dataclass
@@ -257,13 +293,11 @@ class Turn:
         self.services.background.start(self.send_files(card))
 
     async def send_files(self, card: StrategyCard) -> None:
-        """Send the card's PNG image and its .ics editorial calendar."""
+        """Send the card's PNG pages (an album when there are several) and its .ics calendar."""
         await self.bot.send_chat_action(self.chat_id, ChatAction.UPLOAD_PHOTO)
-        png = await self.services.drawing.run(render_card_png, card)
-        await self.bot.send_photo(
-            self.chat_id, InputFile(png, filename="card.png"), caption=self.ui("tg_card_caption")
-        )
-        ics = await self.services.drawing.run(render_calendar_ics, card, dt.date.today())
+        pages = await self.services.drawing.run(render_card_pngs, card)
+        await send_pages(self.bot, self.chat_id, pages, self.ui("tg_card_caption"))
+        ics = await self.services.drawing.run(render_calendar_ics, card)
         await self.bot.send_document(
             self.chat_id,
             InputFile(

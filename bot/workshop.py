@@ -14,12 +14,12 @@ from telegram.ext import ContextTypes
 
 from bot.keyboards import WORKSHOP, Tap
 from bot.services import Services
-from bot.turn import language_of
+from bot.turn import language_of, send_pages
 from flows.coach import CardView, MistakeView, Output, QuestionView
 from flows.i18n import Lang
 from flows.machine import Interview
 from flows.render_calendar import render_calendar_ics
-from flows.render_image import render_card_png
+from flows.render_image import render_card_pngs
 
 log = logging.getLogger(__name__)
 
@@ -274,9 +274,9 @@ class Workshops:
         bot, chat_id, lang = context.bot, workshop.chat_id, workshop.lang
         for html in self.services.views.card(card.card):
             await bot.send_message(chat_id, html, parse_mode=ParseMode.HTML)
-        png = await self.services.drawing.run(render_card_png, card.card)
-        await bot.send_photo(chat_id, InputFile(png, filename="card.png"))
-        ics = await self.services.drawing.run(render_calendar_ics, card.card, dt.date.today())
+        pages = await self.services.drawing.run(render_card_pngs, card.card)
+        await send_pages(bot, chat_id, pages, None)
+        ics = await self.services.drawing.run(render_calendar_ics, card.card)
         name = self.coach.content.text("tg_calendar_filename")(lang)
         await bot.send_document(chat_id, InputFile(ics, filename=name))
 

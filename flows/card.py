@@ -12,16 +12,9 @@ from flows.content import Content, Platform
 from flows.editorial import EditorialCalendar, build_calendar, max_posts_a_week
 from flows.i18n import Lang
 from flows.networks import NetworkChoice, NetworkPlan, picked, plan_networks, preferred
+from flows.requirements import CALENDAR_LABELS
 from flows.wording import Writer, join_phrases, option_phrase
 
-CALENDAR_LABELS = (
-    "calendar_task",
-    "calendar_caption",
-    "calendar_cta",
-    "calendar_pillar",
-    "calendar_format",
-    "calendar_date",
-)
 SPARE_FROM = 0.7
 """When the posts use less of the week than this, the card says where the rest should go."""
 DEFAULT_HOURS = 2.0

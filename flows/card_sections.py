@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
 from flows.card import StrategyCard
 from flows.datefmt import clock_label, day_label, range_label
+from flows.editorial import TASK_TIME
 
 LineKind = Literal["text", "bullet", "subhead", "post", "task", "review", "date", "note"]
 
@@ -80,18 +82,21 @@ def _calendar_lines(card: StrategyCard) -> list[Line]:
     for week in card.calendar.weeks:
         heading = card.titles["week"].format(week=week.number)
         lines.append(Line(range_label(week.start, week.end, lang), "subhead", heading))
-        lines += [Line(task.text, "task", day_label(task.day, lang)) for task in week.tasks]
-        for post in week.posts:
-            label = " · ".join(
-                [
-                    f"{day_label(post.at.date(), lang)} {clock_label(post.at)}",
-                    post.network,
-                    post.format,
-                ]
+        timed: list[tuple[dt.datetime, int, Line]] = [
+            (
+                dt.datetime.combine(task.day, TASK_TIME),
+                0,
+                Line(task.text, "task", day_label(task.day, lang)),
             )
-            lines.append(Line(post.idea, "post", label))
-        review_label = f"{day_label(week.review.date(), lang)} {clock_label(week.review)}"
-        lines.append(Line(card.review_task, "review", review_label))
+            for task in week.tasks
+        ]
+        for post in week.posts:
+            when = f"{day_label(post.at.date(), lang)} {clock_label(post.at)}"
+            label = " · ".join([when, post.network, post.format])
+            timed.append((post.at, 1, Line(post.idea, "post", label)))
+        when = f"{day_label(week.review.date(), lang)} {clock_label(week.review)}"
+        timed.append((week.review, 2, Line(card.review_task, "review", when)))
+        lines += [line for _, _, line in sorted(timed, key=lambda item: item[:2])]
     return lines
 
 

@@ -45,6 +45,16 @@ CARD_TITLES = frozenset(
     }
 )
 
+CALENDAR_LABELS = (
+    "calendar_task",
+    "calendar_caption",
+    "calendar_cta",
+    "calendar_pillar",
+    "calendar_format",
+    "calendar_date",
+)
+"""Labels of the calendar file: card phrases with placeholders of their own."""
+
 CARD_PHRASES = frozenset(
     {
         "snapshot",
@@ -75,13 +85,8 @@ CARD_PHRASES = frozenset(
         "skipped",
         "calendar_name",
         "calendar_review",
-        "calendar_task",
-        "calendar_caption",
-        "calendar_cta",
-        "calendar_pillar",
-        "calendar_format",
-        "calendar_date",
     }
+    | set(CALENDAR_LABELS)
 )
 
 CARD_PLACEHOLDERS = frozenset(

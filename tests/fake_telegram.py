@@ -6,10 +6,10 @@ requests are answered 400 like Telegram does and recorded in ``errors`` (the two
 correct bot meets in normal life, "message is not modified" and an expired callback query, go
 to ``expected_errors``). ``assert_clean()`` fails a test that left either list non-empty.
 
-Besides messages, photos, documents and inline keyboards the fake knows regular polls (users vote
-with ``FakeUser.vote``), chat members (set a group's admins with ``set_admins``; users who act in a
-group are its members) and can measure per-chat rates (``max_calls_per_minute``, on the timestamps
-of an injectable ``clock``).
+Besides messages, photos, documents, albums (``sendMediaGroup``) and inline keyboards the fake
+knows regular polls (users vote with ``FakeUser.vote``), chat members (set a group's admins with
+``set_admins``; users who act in a group are its members) and can measure per-chat rates
+(``max_calls_per_minute``, on the timestamps of an injectable ``clock``).
 """
 
 from __future__ import annotations
@@ -93,6 +93,7 @@ _JSON_PARAMS = {
     "link_preview_options": "link preview options",
     "options": "poll options",
     "question_entities": "question entities",
+    "media": "media",
 }
 # Methods that send or change messages: what Telegram's per-chat flood limits count.
 RATE_LIMITED_METHODS = (
@@ -101,6 +102,7 @@ RATE_LIMITED_METHODS = (
     "editMessageReplyMarkup",
     "sendPhoto",
     "sendDocument",
+    "sendMediaGroup",
     "sendPoll",
     "stopPoll",
 )
@@ -110,6 +112,8 @@ POLL_MAX_OPTIONS = 10
 POLL_MAX_OPTION = 100
 POLL_OPEN_PERIOD = (5, 2_628_000)
 POLL_CLOSED = "Bad Request: poll has already been closed"
+MEDIA_GROUP_SIZE = (2, 10)
+MEDIA_GROUP_TYPES = frozenset({"photo", "document"})
 # What a group admin may do in the fake's ChatMemberAdministrator objects.
 _ADMIN_RIGHTS = {
     "can_manage_chat": True,
@@ -759,6 +763,7 @@ class FakeTelegram:
         self._file_counter = itertools.count(1)
         self._query_ids = itertools.count(4_000_000_001)
         self._poll_ids = itertools.count(5_360_000_000_000_000_001)
+        self._media_groups = itertools.count(13_900_000_000_000_001)
         self._polls: dict[str, _Poll] = {}
         self._admins: dict[int, list[int]] = {}
         self._creators: dict[int, int] = {}
@@ -778,6 +783,7 @@ class FakeTelegram:
             "sendchataction": self._send_chat_action,
             "sendphoto": self._send_photo,
             "senddocument": self._send_document,
+            "sendmediagroup": self._send_media_group,
             "sendpoll": self._send_poll,
             "stoppoll": self._stop_poll,
             "getchatadministrators": self._get_chat_administrators,
@@ -1412,10 +1418,18 @@ class FakeTelegram:
     async def _send_photo(self, params: JSON) -> JSON:
         chat = self._chat(params)
         upload = self._media(params, "photo")
+        photo = self._photo_sizes(upload)
+        caption, html, entities = self._text(params, "caption", 1024)
+        fields = {"photo": photo} | self._caption_fields(caption, entities)
+        fields |= self._reply_fields(chat, params)
+        markup = self._markup(params.get("reply_markup"))
+        return self._send(chat, fields, markup, html, photo=upload.data)
+
+    def _photo_sizes(self, upload: UploadedFile) -> list[JSON]:
+        """Validate an uploaded image; return its PhotoSize array (a thumbnail and the original)."""
         size = image_size(upload.data)
         if size is None:
             raise _ApiError("Bad Request: IMAGE_PROCESS_FAILED")
-        caption, html, entities = self._text(params, "caption", 1024)
         width, height = size
         scale = min(1.0, 90 / max(width, height))
         sizes = [
@@ -1427,10 +1441,56 @@ class FakeTelegram:
             ids = self._file_ids("AgACAgIAAxk")
             self.files[ids["file_id"]] = upload
             photo.append(ids | {"width": max(w, 1), "height": max(h, 1), "file_size": file_size})
-        fields = {"photo": photo} | self._caption_fields(caption, entities)
-        fields |= self._reply_fields(chat, params)
-        markup = self._markup(params.get("reply_markup"))
-        return self._send(chat, fields, markup, html, photo=upload.data)
+        return photo
+
+    async def _send_media_group(self, params: JSON) -> list[JSON]:
+        """Send an album: 2-10 photos, or 2-10 documents, each a message of one media group."""
+        chat = self._chat(params)
+        for key in ("caption", "parse_mode", "reply_markup"):
+            if key in params:  # Telegram would ignore it silently: the caption would be lost
+                raise _ApiError(
+                    f"Bad Request: the fake refuses {key} on sendMediaGroup: Telegram ignores it"
+                    " (captions go on the items, albums take no keyboard)"
+                )
+        items = params.get("media")
+        if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+            raise _ApiError("Bad Request: expected an Array of InputMedia")
+        if len(items) > MEDIA_GROUP_SIZE[1]:
+            raise _ApiError("Bad Request: too much messages to send as an album")
+        if len(items) < MEDIA_GROUP_SIZE[0]:
+            raise _ApiError("Bad Request: media group must include 2-10 items")
+        kinds = {item.get("type") for item in items}
+        if not kinds <= MEDIA_GROUP_TYPES:
+            raise _ApiError(
+                f"Bad Request: can't parse InputMedia: the fake sends {kinds} as no album"
+            )
+        if len(kinds) > 1:
+            raise _ApiError("Bad Request: documents can't be mixed with other media in an album")
+        reply = self._reply_fields(chat, params)
+        prepared = [self._album_item(item, params) for item in items]
+        group = str(next(self._media_groups))
+        return [
+            self._send(chat, fields | {"media_group_id": group} | reply, None, html, **upload)
+            for fields, html, upload in prepared
+        ]
+
+    def _album_item(self, item: JSON, params: JSON) -> tuple[JSON, str | None, dict[str, Any]]:
+        """Validate one InputMedia of an album: its fields, caption HTML and stored file."""
+        media = item.get("media")
+        if isinstance(media, str) and media.startswith("attach://"):
+            media = params.get(media.removeprefix("attach://"))
+        if not isinstance(media, UploadedFile | str):
+            raise _ApiError("Bad Request: can't parse InputMedia: media not found")
+        upload = self._media({"media": media}, "media")
+        caption, html, entities = self._text(item, "caption", 1024)
+        fields = self._caption_fields(caption, entities)
+        if item["type"] == "photo":
+            return {"photo": self._photo_sizes(upload)} | fields, html, {"photo": upload.data}
+        ids = self._file_ids("BQACAgIAAxk")
+        self.files[ids["file_id"]] = upload
+        document = ids | {"file_name": upload.filename, "mime_type": upload.content_type}
+        fields["document"] = document | {"file_size": len(upload.data)}
+        return fields, html, {"document": upload}
 
     async def _send_document(self, params: JSON) -> JSON:
         chat = self._chat(params)

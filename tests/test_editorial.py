@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import cache
+from pathlib import Path
 
 import holidays
 import icalendar
@@ -281,3 +282,18 @@ def test_the_calendar_file_parses_back_with_every_post_task_review_and_date(
     assert len(all_day) == len(card.calendar.dates)
     assert any("Christmas Day" in str(e.get("summary")) for e in all_day)
     assert parsed.walk("VTIMEZONE"), "the zone travels with the file"
+
+
+def test_the_readme_shows_a_piece_of_a_real_plan(content: Content) -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    piece = readme.split("```text\n**Settimana 3**", 1)[1].split("```", 1)[0]
+    pizzeria = {
+        **CAREFUL_BAKERY,
+        "offer": "Pizza napoletana",
+        "shop_area": "Napoli, Vomero",
+        "hours": "h1_3",
+        "networks": ["instagram"],
+    }
+    plan = render_markdown(build_card(content, pizzeria, "it", dt.date(2026, 12, 1)))
+    lines = [line for line in piece.splitlines() if line.strip()]
+    assert len(lines) > 8 and all(line in plan for line in lines)

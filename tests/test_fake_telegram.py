@@ -22,6 +22,8 @@ from telegram import (
     ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputMediaDocument,
+    InputMediaPhoto,
     InputPollOption,
     MessageEntity,
     Poll,
@@ -444,6 +446,43 @@ async def test_send_photo_and_document_via_ptb(tg: FakeTelegram, bot: Bot) -> No
     with pytest.raises(BadRequest, match=ci("wrong file identifier")):
         await bot.send_photo(user.id, "https://example.com/x.png")
     assert len(take_errors(tg)) == 2
+
+
+async def test_send_media_group_via_ptb(tg: FakeTelegram, bot: Bot) -> None:
+    user = tg.user(42, "Anna")
+    pages = [png(40, 70), png(40, 71), png(40, 72)]
+    album = [InputMediaPhoto(page, filename=f"page{i}.png") for i, page in enumerate(pages)]
+    sent = await bot.send_media_group(
+        user.id, album, caption="<b>La tua scheda</b>", parse_mode=ParseMode.HTML
+    )
+    assert [m.photo[-1].height for m in sent] == [70, 71, 72]
+    assert len({m.media_group_id for m in sent}) == 1 and sent[0].media_group_id
+    assert [m.caption for m in sent] == ["La tua scheda", None, None]
+    assert sent[0].caption_entities[0].type == MessageEntity.BOLD
+    seen = [m for m in tg.messages(user.id) if m.from_bot]
+    assert [m.photo for m in seen] == pages and [m.text for m in seen] == ["La tua scheda", "", ""]
+    again = await bot.send_media_group(
+        user.id, [InputMediaPhoto(m.photo[-1].file_id) for m in sent]
+    )
+    assert again[0].media_group_id != sent[0].media_group_id
+
+    files = [InputMediaDocument(b"a", filename="a.txt"), InputMediaDocument(b"b", filename="b.txt")]
+    documents = await bot.send_media_group(user.id, files)
+    assert [m.document.file_name for m in documents if m.document] == ["a.txt", "b.txt"]
+    assert [m.document for m in tg.messages(user.id)[-2:]] == [b"a", b"b"]
+
+    refused: tuple[tuple[list[InputMediaPhoto | InputMediaDocument], str], ...] = (
+        ([InputMediaPhoto(pages[0])], "2-10 items"),
+        ([InputMediaPhoto(pages[0])] * 11, "too much messages"),
+        ([InputMediaPhoto(pages[0]), InputMediaDocument(b"a")], "can't be mixed"),
+        ([InputMediaPhoto(pages[0]), InputMediaPhoto(b"not an image")], "image_process_failed"),
+        ([InputMediaPhoto(pages[0]), InputMediaPhoto("no-such-file-id")], "wrong file identifier"),
+    )
+    for media, error in refused:
+        with pytest.raises(BadRequest, match=ci(error)):
+            await bot.send_media_group(user.id, media)
+    assert len(take_errors(tg)) == 5
+    assert len(tg.messages(user.id)) == 8, "a refused album sends none of its items"
 
 
 async def test_chat_action_commands_and_descriptions(tg: FakeTelegram, bot: Bot) -> None:
