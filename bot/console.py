@@ -87,13 +87,18 @@ class ConsoleSession:
     def save_files(self, card: StrategyCard) -> list[Path]:
         """Write the card's images and its calendar into the output folder; print their paths."""
         lang = self.interview.lang
-        files = {
-            self.ui("console_image_filename", page=page): png
-            for page, png in enumerate(render_card_pngs(card), start=1)
-        }
-        files[self.coach.content.text("tg_calendar_filename")(lang)] = render_calendar_ics(card)
+        image_name = self.coach.content.text("console_image_filename")(lang)
         try:
+            files = {
+                image_name.format(page=page): png
+                for page, png in enumerate(render_card_pngs(card), start=1)
+            }
+            files[self.coach.content.text("tg_calendar_filename")(lang)] = render_calendar_ics(card)
             self.out_dir.mkdir(parents=True, exist_ok=True)
+            # Pages of an earlier, longer card would read as part of this one.
+            for stale in self.out_dir.glob(image_name.format(page="*")):
+                if stale.name not in files:
+                    stale.unlink()
             paths = []
             for name, data in files.items():
                 path = self.out_dir / name

@@ -9,7 +9,13 @@ from flows.budget import TimeBudget, time_budget
 from flows.clock import rome_today
 from flows.conditions import Answers, holds
 from flows.content import Content, Platform
-from flows.editorial import EditorialCalendar, build_calendar, max_posts_a_week
+from flows.editorial import (
+    EditorialCalendar,
+    build_calendar,
+    idea_media,
+    max_posts_a_week,
+    stand_ins,
+)
 from flows.i18n import Lang
 from flows.networks import NetworkChoice, NetworkPlan, picked, plan_networks, preferred
 from flows.requirements import CALENDAR_LABELS
@@ -100,15 +106,18 @@ def build_card(
     hours = say.number("hours", DEFAULT_HOURS)
     budget = time_budget(hours)
     trade = content.trade(say.single("business_type"))
-    media = {content.editorial.content_media[k] for k in _made_or_starter(content, answers)}
+    goal_ideas = content.editorial.goal_ideas[goal]
     networks = plan_networks(
-        content, answers, budget, max_posts_a_week(trade, content.editorial.goal_ideas[goal], media)
+        content,
+        answers,
+        budget,
+        ideas=idea_media(trade, goal_ideas),
+        max_posts=max_posts_a_week(trade, goal_ideas),
     )
     mix = card.mix["launch" if goal == "launch" else "default"]
     calendar = build_calendar(
         say,
         networks,
-        budget,
         today=today or rome_today(),
         goal=goal,
         promo_percent=mix.promo,
@@ -117,6 +126,7 @@ def build_card(
     posts = calendar.posts
     offers = sum(1 for post in posts if post.promo)
     used = networks.posting_minutes + budget.reply_minutes + budget.review_minutes
+    spare = used < budget.minutes * SPARE_FROM
     routine = content.editorial.reply_routines[budget.reply_checks]
     reply_routine = say(routine, minutes=budget.minutes_per_check, total=budget.reply_minutes)
     return StrategyCard(
@@ -125,7 +135,9 @@ def build_card(
         snapshot=say.phrase("snapshot"),
         objective=say(card.goals[goal].objective),
         target=say.phrase("target_local" if goal == "store" else "target"),
-        platforms=[_platform_plan(say, choice, networks) for choice in networks.chosen],
+        platforms=[
+            _platform_plan(say, choice, networks, spare=spare) for choice in networks.chosen
+        ],
         later=[_later(say, left.platform, left.reason) for left in networks.left_out],
         starter=_starter_note(say, networks),
         pillars=[say(p.name) for p in trade.pillars] + [say(card.goals[goal].pillar)],
@@ -145,12 +157,9 @@ def build_card(
                     review_minutes=budget.review_minutes,
                     used=used,
                     budget=budget.minutes,
+                    **stand_ins(say),
                 ),
-                *(
-                    [say.phrase("cadence_spare", spare=budget.minutes - used)]
-                    if used < budget.minutes * SPARE_FROM
-                    else []
-                ),
+                *([say.phrase("cadence_spare", spare=budget.minutes - used)] if spare else []),
             ]
         ),
         replies=say(card.replies[say.single("manager") or "nobody"], reply_routine=reply_routine),
@@ -174,12 +183,9 @@ def build_card(
     )
 
 
-def _made_or_starter(content: Content, answers: Answers) -> set[str]:
-    made = picked(content, answers, "content_types")
-    return made or set(content.editorial.starter_content[:1])
-
-
-def _platform_plan(say: Writer, choice: NetworkChoice, networks: NetworkPlan) -> PlatformPlan:
+def _platform_plan(
+    say: Writer, choice: NetworkChoice, networks: NetworkPlan, *, spare: bool
+) -> PlatformPlan:
     platform = choice.platform
     labels = list(dict.fromkeys(say(slot.format.label) for slot in choice.slots))
     return PlatformPlan(
@@ -189,14 +195,14 @@ def _platform_plan(say: Writer, choice: NetworkChoice, networks: NetworkPlan) ->
         role=say(platform.role),
         reasons=_reasons(say, platform, networks),
         formats=labels,
-        cadence=_cadence(say, platform, len(choice.slots)),
+        cadence=_cadence(say, platform, len(choice.slots), spare=spare),
         posts_per_week=len(choice.slots),
     )
 
 
 def _later(say: Writer, platform: Platform, reason: str) -> str:
-    if reason == "time":
-        return say.plan_phrase("left_out_time", network=platform.name)
+    if reason in ("time", "focus"):
+        return say.plan_phrase(f"left_out_{reason}", network=platform.name)
     content = say.content
     options = {o.id: o for o in content.question("content_types").options}
     needs = list(dict.fromkeys(need for fmt in platform.formats for need in fmt.needs))
@@ -234,9 +240,11 @@ def _reasons(say: Writer, platform: Platform, networks: NetworkPlan) -> list[str
     return [say.phrase(key) for key in keys[:3]]
 
 
-def _cadence(say: Writer, platform: Platform, posts: int) -> str:
+def _cadence(say: Writer, platform: Platform, posts: int, *, spare: bool) -> str:
     limits = {"min": f"{platform.cadence.min:g}", "max": f"{platform.cadence.max:g}"}
-    key = "cadence_below" if posts < platform.cadence.min else "cadence_range"
+    # With time to spare, the advice is better posts, not more of them.
+    below = posts < platform.cadence.min and not spare
+    key = "cadence_below" if below else "cadence_range"
     return say.phrase(key, posts=posts, **limits)
 
 
@@ -245,7 +253,7 @@ def _budget_lines(say: Writer) -> list[str]:
         return [say.phrase("budget_unknown")]
     monthly = say.number("budget", 0)
     if monthly <= 0:
-        return [say.phrase("budget_zero")]
+        return [say.phrase("budget_zero", **stand_ins(say))]
     split = say.content.card.splits[say.single("manager") or "nobody"]
     shares = (
         ("budget_people", split.people),

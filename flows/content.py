@@ -96,6 +96,8 @@ class Trade(StrictModel):
     """What a kind of business posts about, and when its customers look."""
 
     open_on_holidays: bool
+    premises: bool = True
+    """False for a business customers never visit (an online shop): no opening hours."""
     post_days: list[Weekday] = Field(min_length=7, max_length=7)
     post_times: list[ClockTime] = Field(min_length=1)
     pillars: list[Pillar] = Field(min_length=3, max_length=3)
@@ -148,7 +150,9 @@ class HolidayTexts(StrictModel):
     """Posts for a public holiday: a greeting if closed, a post and a teaser if open."""
 
     greeting: Text
+    greeting_online: Text
     greeting_caption: Text
+    greeting_cta: Text
     open_idea: Text
     open_caption: Text
     open_teaser: Text

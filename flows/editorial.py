@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal, get_args
 
-from flows.budget import TimeBudget
 from flows.clock import next_monday
 from flows.conditions import holds
 from flows.content import Action, Medium, PostIdea, Trade
-from flows.datefmt import day_label
+from flows.datefmt import day_label, range_label
 from flows.networks import NetworkPlan
 from flows.occasions import KeyDate, dates_that_matter
 from flows.wording import Writer, join_phrases
@@ -22,8 +21,11 @@ TEASER_DAYS = 3
 REVIEW_WEEKDAY = 4
 """The weekly review falls on Friday, or the nearest working day of that week."""
 REVIEW_TIME = dt.time(17, 0)
-TASK_TIME = dt.time(9, 0)
+TASK_TIME = dt.time(8, 0)
+"""To-dos are dated at the start of the working day, before that day's posts."""
 TASK_MINUTES = 20
+SAME_TIME_GAP = 30
+"""Minutes between two posts that would otherwise go out at once on two networks."""
 MAX_POSTS_A_WEEK = 8
 """Beyond this a small business gains little; and four weeks never repeat an idea."""
 
@@ -48,6 +50,8 @@ class PlannedPost:
     cta: str
     kind: PostKind = "regular"
     occasion: str | None = None
+    idea_media: tuple[Medium, ...] = get_args(Medium)
+    """How the idea can be made; a date's post works whichever way the format is."""
 
     @property
     def promo(self) -> bool:
@@ -129,45 +133,65 @@ class _Pool:
     offers: list[PostIdea]
     used: set[int] = field(default_factory=set)
 
-    def take(self, pillar: int, medium: Medium) -> tuple[str, PostIdea]:
-        """Return an unused idea of this pillar that can be made this way, or the nearest one."""
-        order = [pillar, *(i for i in range(len(self.pillars)) if i != pillar)]
-        for wants_medium in (True, False):
-            for index in order:
-                name, ideas = self.pillars[index]
-                for idea in ideas:
-                    if id(idea) in self.used or (wants_medium and medium not in idea.media):
-                        continue
-                    self.used.add(id(idea))
-                    return name, idea
-        name, ideas = self.pillars[pillar]
-        return name, ideas[0]
+    def match(self, requests: list[tuple[int, Medium]]) -> list[tuple[str, PostIdea]]:
+        """Give each (pillar, medium) request an idea of its own that can be made that way.
+
+        A maximum bipartite matching (augmenting paths): a greedy pick could hand the last
+        text idea to a photo post and leave a text post with none. The request's own pillar,
+        then ideas made only that way, are tried first.
+        """
+        ideas = [(index, idea) for index, (_, pool) in enumerate(self.pillars) for idea in pool]
+        owner: dict[int, int] = {}
+
+        def choices(request: int) -> list[int]:
+            pillar, medium = requests[request]
+            fits = [k for k, (_, idea) in enumerate(ideas) if medium in idea.media]
+            return sorted(fits, key=lambda k: (ideas[k][0] != pillar, len(ideas[k][1].media)))
+
+        def augment(request: int, seen: set[int]) -> bool:
+            for k in choices(request):
+                if k not in seen:
+                    seen.add(k)
+                    if k not in owner or augment(owner[k], seen):
+                        owner[k] = request
+                        return True
+            return False
+
+        for request in range(len(requests)):
+            augment(request, set())
+        given = {request: k for k, request in owner.items()}
+        spare = [k for k in range(len(ideas)) if k not in owner]
+        chosen = []
+        for request in range(len(requests)):
+            k = given[request] if request in given else spare.pop(0)
+            index, idea = ideas[k]
+            chosen.append((self.pillars[index][0], idea))
+        return chosen
 
     def offer(self, medium: Medium) -> PostIdea | None:
-        """Return an unused offer idea, preferring one that can be made this way."""
-        for wants_medium in (True, False):
-            for idea in self.offers:
-                if id(idea) not in self.used and (not wants_medium or medium in idea.media):
-                    self.used.add(id(idea))
-                    return idea
+        """Return an unused offer idea that can be made this way, if any is left."""
+        for idea in self.offers:
+            if id(idea) not in self.used and medium in idea.media:
+                self.used.add(id(idea))
+                return idea
         return None
 
 
-def ideas_available(trade: Trade, goal_ideas: list[PostIdea], media: set[Medium]) -> int:
-    """Return how many ideas of the trade and the goal can be made in these media."""
+def idea_media(trade: Trade, goal_ideas: list[PostIdea]) -> list[frozenset[Medium]]:
+    """Return how each of the trade's and the goal's ideas can be made."""
     ideas = [idea for pillar in trade.pillars for idea in pillar.posts] + goal_ideas
-    return sum(1 for idea in ideas if media & set(idea.media))
+    return [frozenset(idea.media) for idea in ideas]
 
 
-def max_posts_a_week(trade: Trade, goal_ideas: list[PostIdea], media: set[Medium]) -> int:
-    """Return the weekly cadence the ideas can carry for four weeks without repeating."""
-    return max(1, min(MAX_POSTS_A_WEEK, ideas_available(trade, goal_ideas, media) // WEEKS))
+def max_posts_a_week(trade: Trade, goal_ideas: list[PostIdea]) -> int:
+    """Return the weekly cadence all the ideas can carry for four weeks without a repeat."""
+    ideas = sum(len(pillar.posts) for pillar in trade.pillars) + len(goal_ideas)
+    return max(1, min(MAX_POSTS_A_WEEK, ideas // WEEKS))
 
 
 def build_calendar(
     say: Writer,
     networks: NetworkPlan,
-    budget: TimeBudget,
     *,
     today: dt.date,
     goal: str,
@@ -200,30 +224,46 @@ def build_calendar(
         + [(say(content.card.goals[goal].pillar), content.editorial.goal_ideas[goal])],
         trade.offers,
     )
+    media = [networks.chosen[d.network].slots[d.slot].medium for d in drafts]
+    offers: dict[int, PostIdea] = {}
+    for number, kind in enumerate(kinds):
+        offer = pool.offer(media[number]) if kind == "offer" else None
+        if offer is not None:
+            offers[number] = offer
+        elif kind == "offer":
+            kinds[number] = "regular"  # no offer made this way is left: a useful post instead
+    regular = [number for number, kind in enumerate(kinds) if kind == "regular"]
+    matched = pool.match([(number % len(pool.pillars), media[number]) for number in regular])
+    ideas = dict(zip(regular, matched, strict=True))
     posts = [
-        _post(say, networks=networks, pool=pool, draft=draft, kind=kind, goal=goal, number=number)
-        for number, (draft, kind) in enumerate(zip(drafts, kinds, strict=True))
+        _post(
+            say,
+            networks=networks,
+            draft=draft,
+            kind=kinds[number],
+            goal=goal,
+            number=number,
+            premises=trade.premises,
+            idea=ideas.get(number),
+            offer=offers.get(number),
+        )
+        for number, draft in enumerate(drafts)
     ]
+    days = [start + dt.timedelta(days=d) for d in range(7 * WEEKS)]
+    working = [day for day in days if day.weekday() < 5 and day not in holidays]
+    tasks = _tasks(say, networks=networks, actions=actions, keys=keys, working=working, trade=trade)
     weeks = []
     for week in range(WEEKS):
         first = start + dt.timedelta(weeks=week)
-        weekdays = [first + dt.timedelta(days=d) for d in range(5)]
-        working = [day for day in weekdays if day not in holidays]
-        review_day = _nearest(first + dt.timedelta(days=REVIEW_WEEKDAY), set(working).__contains__)
+        last = first + dt.timedelta(days=6)
+        workdays = {day for day in working if first <= day <= last}
+        review_day = _nearest(first + dt.timedelta(days=REVIEW_WEEKDAY), workdays.__contains__)
         weeks.append(
             PlanWeek(
                 number=week + 1,
                 start=first,
-                posts=[p for p in posts if first <= p.at.date() <= first + dt.timedelta(days=6)],
-                tasks=_tasks(
-                    say,
-                    networks=networks,
-                    actions=actions,
-                    keys=keys,
-                    week=week + 1,
-                    working=working,
-                    start=start,
-                ),
+                posts=[p for p in posts if first <= p.at.date() <= last],
+                tasks=[task for task in tasks if first <= task.day <= last],
                 review=dt.datetime.combine(review_day, REVIEW_TIME),
             )
         )
@@ -244,31 +284,27 @@ def _week_drafts(
         platform = choice.platform
         preferred = platform.post_days or trade.post_days
         taken = {d.day.weekday() for d in drafts}
-        # Days no other network uses come first, so the week's work is spread out.
-        preferred = [d for d in preferred if d not in taken] + [d for d in preferred if d in taken]
-        days = _spread(preferred, len(choice.slots))
+        # Among the trade's best five days, those no other network uses come first, so the
+        # week's work is spread out without reaching for the days its customers look least.
+        best, rest = preferred[:5], preferred[5:]
+        best = [d for d in best if d not in taken] + [d for d in best if d in taken]
+        days = _spread(best + rest, len(choice.slots))
         times = platform.post_times or trade.post_times
         for slot, weekday in enumerate(days):
             hour, minute = times[(slot + index) % len(times)].split(":")
-            drafts.append(
-                _Draft(
-                    index, slot, first + dt.timedelta(days=weekday), dt.time(int(hour), int(minute))
-                )
-            )
+            day = first + dt.timedelta(days=weekday)
+            at = dt.datetime.combine(day, dt.time(int(hour), int(minute)))
+            while any(d.day == day and d.time == at.time() for d in drafts):
+                at += dt.timedelta(minutes=SAME_TIME_GAP)  # one post at a time, one network
+            drafts.append(_Draft(index, slot, day, at.time()))
     last = first + dt.timedelta(days=6)
     for kind, key, day in sorted(_events(keys, trade, first, last), key=_priority):
         free = [d for d in drafts if d.kind == "regular"]
         if not free or (kind != "occasion" and len(drafts) < 2):
             continue  # a week of one post keeps a real post: no teaser or greeting alone
-        if kind != "occasion" and len(free) == 1 and len(drafts) > 1 and not _has_regular(drafts):
-            continue
         chosen = min(free, key=lambda d: (abs((d.day - day).days), d.network, d.slot))
         chosen.day, chosen.kind, chosen.key = day, kind, key
     return drafts
-
-
-def _has_regular(drafts: list[_Draft]) -> bool:
-    return sum(1 for d in drafts if d.kind == "regular") > 1
 
 
 def _events(
@@ -277,11 +313,28 @@ def _events(
     """Yield the posts the week's dates ask for: on the day, a teaser, or a holiday greeting."""
     for key in keys:
         announces = key.occasion is not None or trade.open_on_holidays
+        if not announces and _follows_a_holiday(key, keys):
+            continue  # the greeting of the day before covers both days off
         if first <= key.day <= last:
             yield ("occasion" if announces else "greeting"), key, key.day
         teaser = key.day - dt.timedelta(days=TEASER_DAYS)
         if announces and first <= teaser <= last:
             yield "teaser", key, teaser
+
+
+def _holiday_run(key: KeyDate, keys: list[KeyDate]) -> list[KeyDate]:
+    """Return the holiday and those that follow it day after day."""
+    days_off = {other.day: other for other in keys if other.holiday}
+    run = [key]
+    while run[-1].day + dt.timedelta(days=1) in days_off:
+        run.append(days_off[run[-1].day + dt.timedelta(days=1)])
+    return run
+
+
+def _follows_a_holiday(key: KeyDate, keys: list[KeyDate]) -> bool:
+    """Return True for a holiday right after another one (Santo Stefano after Natale)."""
+    day_before = key.day - dt.timedelta(days=1)
+    return key.holiday and any(other.holiday and other.day == day_before for other in keys)
 
 
 def _priority(event: tuple[PostKind, KeyDate, dt.date]) -> tuple[int, dt.date]:
@@ -332,19 +385,24 @@ def _post(
     say: Writer,
     *,
     networks: NetworkPlan,
-    pool: _Pool,
     draft: _Draft,
     kind: PostKind,
     goal: str,
     number: int,
+    premises: bool,
+    idea: tuple[str, PostIdea] | None,
+    offer: PostIdea | None,
 ) -> PlannedPost:
     """Word a placed post: its idea, caption and call to action, in the user's language."""
     choice = networks.chosen[draft.network]
     slot = choice.slots[draft.slot]
     plan = say.content.editorial
-    extra = _fillers(say)
+    extra = stand_ins(say)
     ctas = plan.ctas[goal]
-    cta = say(ctas[number % len(ctas)], **extra)
+    # A day off is no day to ask for a booking.
+    cta = say(
+        plan.holiday.greeting_cta if kind == "greeting" else ctas[number % len(ctas)], **extra
+    )
     key = draft.key
     base = PlannedPost(
         at=dt.datetime.combine(draft.day, draft.time),
@@ -373,37 +431,44 @@ def _post(
             caption=say(caption, occasion=key.name, **extra),
         )
     if key is not None:
-        idea, caption = {
-            "greeting": (holiday.greeting, holiday.greeting_caption),
+        greeting = holiday.greeting if premises else holiday.greeting_online
+        text, caption = {
+            "greeting": (greeting, holiday.greeting_caption),
             "teaser": (holiday.open_teaser, plan.teaser_caption),
         }.get(kind, (holiday.open_idea, holiday.open_caption))
         return replace(
             base,
             pillar=key.name,
-            idea=say(idea, holiday=key.name, occasion=key.name, **extra),
+            idea=say(text, holiday=key.name, occasion=key.name, **extra),
             caption=say(caption, holiday=key.name, occasion=key.name, **extra),
         )
-    if kind == "offer":
-        offer = pool.offer(slot.medium)
-        if offer is not None:
-            return replace(
-                base,
-                pillar=say.plan_phrase("offer_pillar"),
-                idea=say(offer.idea, **extra),
-                caption=say(offer.caption, **extra),
-            )
-        base = replace(base, kind="regular")
-    pillar, chosen = pool.take(number % len(pool.pillars), slot.medium)
+    if offer is not None:
+        return replace(
+            base,
+            pillar=say.plan_phrase("offer_pillar"),
+            idea=say(offer.idea, **extra),
+            caption=say(offer.caption, **extra),
+            idea_media=tuple(offer.media),
+        )
+    assert idea is not None, "every regular post was matched to an idea"
+    pillar, chosen = idea
     return replace(
-        base, pillar=pillar, idea=say(chosen.idea, **extra), caption=say(chosen.caption, **extra)
+        base,
+        pillar=pillar,
+        idea=say(chosen.idea, **extra),
+        caption=say(chosen.caption, **extra),
+        idea_media=tuple(chosen.media),
     )
 
 
-def _fillers(say: Writer) -> dict[str, object]:
-    """Stand-ins for answers a template names but the user skipped."""
-    if say.answers.get("offer"):
-        return {}
-    return {"offer": say.plan_phrase("offer_fallback")}
+def stand_ins(say: Writer) -> dict[str, object]:
+    """Return words for answers a template names but the user skipped."""
+    words: dict[str, object] = {}
+    if not say.answers.get("offer"):
+        words["offer"] = say.plan_phrase("offer_fallback")
+    if not say.answers.get("hours"):
+        words["hours"] = say.plan_phrase("hours_assumed")
+    return words
 
 
 def _tasks(
@@ -412,51 +477,65 @@ def _tasks(
     networks: NetworkPlan,
     actions: list[Action],
     keys: list[KeyDate],
-    week: int,
     working: list[dt.date],
-    start: dt.date,
+    trade: Trade,
 ) -> list[Task]:
-    """List the week's to-dos: the card's actions, getting ready for dates, holiday hours."""
+    """List the to-dos: each week's actions, getting ready for dates, holiday hours."""
     if not working:
         return []
-    first_day = working[0]
+    extra = stand_ins(say)
     platforms = join_phrases((c.platform.name for c in networks.chosen), say.lang)
-    tasks = [
-        Task(first_day, say(action.text, platforms=platforms, posts=networks.posts_per_week))
-        for action in actions
-        if action.week == week and holds(action.when, say.answers)
-    ]
-    monday = working[0] - dt.timedelta(days=working[0].weekday())
-    sunday = monday + dt.timedelta(days=6)
-    for key in keys:
-        if key.holiday and key.occasion is None and monday <= key.day <= sunday:
-            tasks.append(
-                Task(
-                    _nearest(key.day - dt.timedelta(days=TEASER_DAYS), lambda d: d in working)
-                    if key.day - dt.timedelta(days=TEASER_DAYS) >= monday
-                    else first_day,
-                    say.plan_phrase(
-                        "task_holiday_hours", holiday=key.name, day=day_label(key.day, say.lang)
-                    ),
-                )
-            )
-        if key.occasion is None:
+    posts = networks.posts_per_week
+    key = "week_posts_one" if posts == 1 else "week_posts_many"
+    if say.lang == "it" and posts in (8, 11):  # "gli otto", "gli undici"
+        key = "week_posts_vowel"
+    week_posts = say.plan_phrase(key, posts=posts)
+    tasks = []
+    start = working[0] - dt.timedelta(days=working[0].weekday())
+    for action in actions:
+        if not holds(action.when, say.answers):
             continue
-        ready = max(key.day - dt.timedelta(days=key.lead_days), start)
-        if monday <= ready <= sunday and ready <= key.day:
-            idea = say(key.occasion.teaser, occasion=key.name, **_fillers(say))
-            tasks.append(
-                Task(
-                    _nearest(ready, lambda d: d in working),
-                    say.plan_phrase(
-                        "task_get_ready",
-                        occasion=key.name,
-                        day=day_label(key.day, say.lang),
-                        idea=idea[:1].lower() + idea[1:],
-                    ),
-                )
+        monday = start + dt.timedelta(weeks=action.week - 1)
+        day = next((d for d in working if d >= monday), None)
+        if day is not None and day < monday + dt.timedelta(days=7):
+            text = say(
+                action.text, platforms=platforms, posts=posts, week_posts=week_posts, **extra
+            )
+            tasks.append(Task(day, text))
+    for date in keys:
+        if date.holiday and not _follows_a_holiday(date, keys):
+            days_off = _holiday_run(date, keys)
+            last = days_off[-1].day
+            when = day_label(date.day, say.lang) if last == date.day else None
+            phrase = "task_holiday_hours" if trade.premises else "task_holiday_shipping"
+            text = say.plan_phrase(
+                phrase,
+                holiday=join_phrases((k.name for k in days_off), say.lang),
+                day=when or range_label(date.day, last, say.lang),
+            )
+            _add_before(tasks, working, date.day - dt.timedelta(days=TEASER_DAYS), date.day, text)
+        if date.occasion is not None:
+            idea = say(date.occasion.teaser, occasion=date.name, **extra)
+            text = say.plan_phrase(
+                "task_get_ready",
+                occasion=date.name,
+                day=day_label(date.day, say.lang),
+                idea=idea[:1].lower() + idea[1:],
+            )
+            _add_before(
+                tasks, working, date.day - dt.timedelta(days=date.lead_days), date.day, text
             )
     return sorted(tasks, key=lambda task: task.day)
+
+
+def _add_before(
+    tasks: list[Task], working: list[dt.date], wanted: dt.date, deadline: dt.date, text: str
+) -> None:
+    """Add a task on the last working day up to `wanted`, or the first one before `deadline`."""
+    before = [day for day in working if day <= wanted]
+    day = before[-1] if before else next((d for d in working if d < deadline), None)
+    if day is not None:
+        tasks.append(Task(day, text))
 
 
 def _date_to_know(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 from typing import Literal
 
 from flows.budget import TimeBudget
@@ -14,6 +17,8 @@ THREE_NETWORKS_FROM_MINUTES = 480
 MIN_FIT_FOR_ANOTHER_NETWORK = 4
 """A second or third network must earn its place: customers there, or two signs of fit."""
 WEIGHTS = (1.0, 0.7, 0.4)
+WEEKS = 4
+"""The plan's length: every weekly slot needs this many ideas."""
 """How the posts are shared: the first network gets the most."""
 
 
@@ -39,7 +44,7 @@ class LeftOut:
     """A network the customers use that the plan leaves for later, and why."""
 
     platform: Platform
-    reason: Literal["time", "content"]
+    reason: Literal["time", "content", "focus"]
 
 
 @dataclass(frozen=True)
@@ -101,9 +106,18 @@ def medium_of(content: Content, fmt: Format, made: set[str]) -> Medium:
 
 
 def plan_networks(
-    content: Content, answers: Answers, budget: TimeBudget, max_posts: int
+    content: Content,
+    answers: Answers,
+    budget: TimeBudget,
+    *,
+    ideas: Sequence[frozenset[Medium]],
+    max_posts: int,
 ) -> NetworkPlan:
-    """Choose networks and weekly posts that fit the budget; never fewer than one post."""
+    """Choose networks and weekly posts that fit the budget; never fewer than one post.
+
+    `ideas` holds how each post idea can be made: a slot is only planned where four weeks of
+    ideas made that way, never repeated, can fill it.
+    """
     made = picked(content, answers, "content_types")
     starter = False
     if not any(_usable(p, made, budget) for p in content.platforms):
@@ -118,26 +132,30 @@ def plan_networks(
         (p for p in platforms if _usable(p, made, budget)),
         key=lambda p: (-score(content, answers, p, made), platforms.index(p)),
     )
-    wanted = (
-        1
-        if budget.minutes < TWO_NETWORKS_FROM_MINUTES
-        else 2
-        if budget.minutes < THREE_NETWORKS_FROM_MINUTES
-        else 3
-    )
+    wanted = _networks_for(budget)
     chosen_platforms = ranked[:1]
     spent = _usable(ranked[0], made, budget)[0].minutes
+    short_of_time: set[str] = set()
     for platform in ranked[1:]:
-        cheapest = _usable(platform, made, budget)[0].minutes
-        if len(chosen_platforms) >= min(wanted, max_posts):
+        if len(chosen_platforms) >= wanted:
             break
         if score(content, answers, platform, made) < MIN_FIT_FOR_ANOTHER_NETWORK:
             continue
-        if spent + cheapest > budget.posting_minutes:
+        if spent + _usable(platform, made, budget)[0].minutes > budget.posting_minutes:
+            short_of_time.add(platform.id)
             continue
         chosen_platforms.append(platform)
-        spent += cheapest
-    slots = _allocate(chosen_platforms, made, budget, max_posts)
+        spent += _usable(platform, made, budget)[0].minutes
+    if budget.minutes < THREE_NETWORKS_FROM_MINUTES and len(chosen_platforms) >= wanted:
+        short_of_time |= {p.id for p in ranked[len(chosen_platforms) :]}
+    slots = _allocate(
+        content,
+        chosen_platforms,
+        made=made,
+        budget=budget,
+        ideas=ideas,
+        max_posts=max_posts,
+    )
     primaries = 1 if wanted == 1 else 2
     choices = [
         NetworkChoice(
@@ -146,13 +164,21 @@ def plan_networks(
             primary=index < primaries,
         )
         for index, (platform, formats) in enumerate(zip(chosen_platforms, slots, strict=True))
+        if formats
     ]
     return NetworkPlan(
         chosen=choices,
-        left_out=_left_out(content, answers, chosen_platforms, made, budget),
+        left_out=_left_out(content, answers, [c.platform for c in choices], made, short_of_time),
         made=frozenset(made),
         starter=starter,
     )
+
+
+def _networks_for(budget: TimeBudget) -> int:
+    """Return how many networks the week's time can keep up: one, two, or three."""
+    if budget.minutes < TWO_NETWORKS_FROM_MINUTES:
+        return 1
+    return 2 if budget.minutes < THREE_NETWORKS_FROM_MINUTES else 3
 
 
 def _usable(platform: Platform, made: set[str], budget: TimeBudget) -> list[Format]:
@@ -166,30 +192,68 @@ def _usable(platform: Platform, made: set[str], budget: TimeBudget) -> list[Form
 
 
 def _allocate(
-    platforms: list[Platform], made: set[str], budget: TimeBudget, max_posts: int
+    content: Content,
+    platforms: list[Platform],
+    *,
+    made: set[str],
+    budget: TimeBudget,
+    ideas: Sequence[frozenset[Medium]],
+    max_posts: int,
 ) -> list[list[Format]]:
     """Give each network one post of its cheapest format, then add posts while time allows."""
     usable = [_usable(p, made, budget) for p in platforms]
-    slots = [[formats[0]] for formats in usable]
-    left = budget.posting_minutes - sum(formats[0].minutes for formats in usable)
+    per_medium: Counter[Medium] = Counter()
+    left = budget.posting_minutes
+    slots: list[list[Format]] = [[] for _ in platforms]
+
+    def fits(fmt: Format) -> bool:
+        wanted = per_medium + Counter([medium_of(content, fmt, made)])
+        return fmt.minutes <= left and ideas_suffice(wanted, ideas)
+
+    def add(index: int, fmt: Format) -> None:
+        nonlocal left
+        slots[index].append(fmt)
+        left -= fmt.minutes
+        per_medium[medium_of(content, fmt, made)] += 1
+
+    for index, formats in enumerate(usable):
+        first = next((fmt for fmt in formats if fits(fmt)), None)
+        if first is not None:
+            add(index, first)
+    if not any(slots):  # ideas run short in every medium: one post still goes out each week
+        slots[0].append(usable[0][0])
+        return slots
     while sum(map(len, slots)) < max_posts:
         options = []
         for index, platform in enumerate(platforms):
             count = len(slots[index])
-            if count >= max(1, int(platform.cadence.max)):
+            if not count or count >= max(1, int(platform.cadence.max)):
                 continue
             formats = usable[index]
-            fmt = formats[count % len(formats)]  # vary the formats, week after week the same
-            if fmt.minutes > left:
-                fmt = formats[0]
-            if fmt.minutes <= left:
+            rotation = formats[count % len(formats) :] + formats[: count % len(formats)]
+            fmt = next((f for f in rotation if fits(f)), None)  # vary the formats
+            if fmt is not None:
                 options.append((count / WEIGHTS[index], index, fmt))
         if not options:
             break
         _, index, fmt = min(options, key=lambda option: (option[0], option[1]))
-        slots[index].append(fmt)
-        left -= fmt.minutes
+        add(index, fmt)
     return slots
+
+
+def ideas_suffice(per_medium: Mapping[Medium, int], ideas: Sequence[frozenset[Medium]]) -> bool:
+    """Return True if four weeks of these weekly slots can each get an idea of its own.
+
+    Hall's condition: every group of media must have at least as many ideas made one of
+    those ways as the group's slots need over the four weeks.
+    """
+    media = [medium for medium, count in per_medium.items() if count]
+    for size in range(1, len(media) + 1):
+        for group in combinations(media, size):
+            needed = WEEKS * sum(per_medium[medium] for medium in group)
+            if sum(1 for made_as in ideas if made_as & set(group)) < needed:
+                return False
+    return True
 
 
 def _left_out(
@@ -197,12 +261,15 @@ def _left_out(
     answers: Answers,
     chosen_platforms: list[Platform],
     made: set[str],
-    budget: TimeBudget,
+    short_of_time: set[str],
 ) -> list[LeftOut]:
+    """Say why each network the customers use is not in the plan: time, content, or focus."""
     left = []
     for platform in content.platforms:
         if platform.id not in picked(content, answers, "networks") or platform in chosen_platforms:
             continue
-        can_make = any(made & set(fmt.needs) for fmt in platform.formats)
-        left.append(LeftOut(platform, "time" if can_make else "content"))
+        if not any(made & set(fmt.needs) for fmt in platform.formats):
+            left.append(LeftOut(platform, "content"))
+        else:
+            left.append(LeftOut(platform, "time" if platform.id in short_of_time else "focus"))
     return left

@@ -112,6 +112,7 @@ CARD_PLACEHOLDERS = frozenset(
         "budget",
         "offers",
         "spare",
+        "week_posts",
         "holiday",
         "occasion",
         "day",
@@ -144,6 +145,12 @@ PLAN_PHRASES = frozenset(
         "date_after",
         "date_listed",
         "holiday_mark",
+        "week_posts_one",
+        "week_posts_many",
+        "week_posts_vowel",
+        "hours_assumed",
+        "left_out_focus",
+        "task_holiday_shipping",
     }
 )
 

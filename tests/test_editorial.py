@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 import holidays
@@ -123,16 +124,26 @@ def test_every_interview_gets_a_plan_it_can_follow(
         for post in week.posts:
             assert post.platform_id in networks
             assert set(formats[post.format_id].needs) & made, post.format
+            assert post.medium in post.idea_media, (post.format, post.idea)
             if closed and post.at.date() in public:
                 assert post.kind == "greeting"
         minutes = sum(post.minutes for post in week.posts)
         time = card.time
         assert minutes + time.reply_minutes + time.review_minutes <= time.minutes
         assert week.review.date() not in public and week.review.weekday() < 5
-        assert not any(task.day in public for task in week.tasks)
+        assert not any(task.day in public or task.day.weekday() > 4 for task in week.tasks)
+    greetings = sorted(p.at.date() for p in calendar.posts if p.kind == "greeting")
+    assert all(b - a > dt.timedelta(days=1) for a, b in pairwise(greetings)), (
+        "one greeting for days off in a row"
+    )
+    tasks = [task for week in calendar.weeks for task in week.tasks]
+    for date in calendar.dates:
+        named = [task for task in tasks if date.name in task.text]
+        assert all(task.day < date.day for task in named), "every to-do comes before its date"
     offers = sum(1 for post in calendar.posts if post.promo)
     assert offers * 100 <= card.promo_percent * len(calendar.posts)
-    assert f"{offers} " in card.mix
+    stated = content.card.phrases["mix_count"](lang).format(offers=offers, posts=len(ideas))
+    assert stated in card.mix
 
     text = render_markdown(card)
     ics = render_calendar_ics(card).decode("utf-8")
@@ -226,7 +237,11 @@ def test_nothing_to_post_yet_starts_with_the_easy_format(content: Content) -> No
 
 def test_a_window_across_the_new_year_and_a_leap_day(content: Content) -> None:
     across = _plan(content, dt.date(2027, 12, 20))
-    assert across.calendar.start.year == 2027 and across.calendar.end.year == 2028
+    assert across.calendar.start == dt.date(2027, 12, 27)
+    assert across.calendar.end == dt.date(2028, 1, 23)
+    names = {date.name: date.day for date in across.calendar.dates}
+    assert names["Capodanno"] == dt.date(2028, 1, 1) and names["Epifania"] == dt.date(2028, 1, 6)
+    assert names["Giornata mondiale della pizza"] == dt.date(2028, 1, 17)
     leap = _plan(content, dt.date(2028, 2, 20))
     days = {p.at.date() for p in leap.calendar.posts} | {
         w.review.date() for w in leap.calendar.weeks
