@@ -18,7 +18,8 @@ from flows.wording import Writer, join_phrases
 WEEKS = 4
 TEASER_DAYS = 3
 """A teaser goes out this many days before the date it announces."""
-REVIEW_WEEKDAY = 4
+FRIDAY, SATURDAY = 4, 5
+REVIEW_WEEKDAY = FRIDAY
 """The weekly review falls on Friday, or the nearest working day of that week."""
 REVIEW_TIME = dt.time(17, 0)
 TASK_TIME = dt.time(8, 0)
@@ -302,9 +303,17 @@ def _week_drafts(
         free = [d for d in drafts if d.kind == "regular"]
         if not free or (kind != "occasion" and len(drafts) < 2):
             continue  # a week of one post keeps a real post: no teaser or greeting alone
-        chosen = min(free, key=lambda d: (abs((d.day - day).days), d.network, d.slot))
-        chosen.day, chosen.kind, chosen.key = day, kind, key
+        on = day
+        if kind != "greeting" and on.weekday() >= SATURDAY and _weekday_trade(trade):
+            on -= dt.timedelta(days=on.weekday() - FRIDAY)  # its clients read on workdays
+        chosen = min(free, key=lambda d: (abs((d.day - on).days), d.network, d.slot))
+        chosen.day, chosen.kind, chosen.key = on, kind, key
     return drafts
+
+
+def _weekday_trade(trade: Trade) -> bool:
+    """Return True for a trade whose customers look least at weekends (offices, B2B)."""
+    return sorted(trade.post_days[-2:]) == [SATURDAY, SATURDAY + 1]
 
 
 def _events(
@@ -555,6 +564,8 @@ def _date_to_know(
         parts.append(
             say.plan_phrase("date_greeting" if on_day[0].kind == "greeting" else "date_post")
         )
+    for moved in (p for p in mine if p.kind != "teaser" and p not in on_day):
+        parts.append(say.plan_phrase("date_post_on", day=day_label(moved.at.date(), say.lang)))
     for teaser in teasers:
         parts.append(say.plan_phrase("date_teaser", day=day_label(teaser.at.date(), say.lang)))
     if key.day > end:

@@ -140,6 +140,7 @@ PLAN_PHRASES = frozenset(
         "task_get_ready",
         "date_post",
         "date_greeting",
+        "date_post_on",
         "date_teaser",
         "date_closed",
         "date_after",

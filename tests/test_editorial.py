@@ -312,3 +312,22 @@ def test_the_readme_shows_a_piece_of_a_real_plan(content: Content) -> None:
     plan = render_markdown(build_card(content, pizzeria, "it", dt.date(2026, 12, 1)))
     lines = [line for line in piece.splitlines() if line.strip()]
     assert len(lines) > 8 and all(line in plan for line in lines)
+
+
+def test_an_office_posts_a_sunday_deadline_on_the_working_day_before(content: Content) -> None:
+    accountant = {
+        **CAREFUL_BAKERY,
+        "business_type": "professional",
+        "goal": "leads",
+        "audience_where": "local",
+        "networks": ["linkedin"],
+        "content_types": ["texts", "photos"],
+        "hours": "h3_6",
+    }
+    accountant.pop("shop_area")
+    card = build_card(content, accountant, "it", dt.date(2026, 12, 1))
+    vat = [p for p in card.calendar.posts if p.occasion == "Acconto IVA"]
+    assert vat and all(p.at.weekday() < 5 for p in vat)
+    assert all(p.at.date() not in _public_holidays(card) for p in vat)
+    (listed,) = [d for d in card.calendar.dates if d.name == "Acconto IVA"]
+    assert listed.day == dt.date(2026, 12, 27) and "post " in listed.note
