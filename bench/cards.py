@@ -12,7 +12,7 @@ from bot.views import Views
 from flows.card import StrategyCard
 from flows.coach import Coach
 from flows.render_calendar import render_calendar_ics
-from flows.render_image import render_card_png, render_card_pngs
+from flows.render_image import render_card_pngs
 from flows.render_text import render_markdown
 
 
@@ -38,7 +38,7 @@ def card_timings(coach: Coach, count: int = 50, seed: int = 11) -> dict[str, Tim
     content = coach.content
     views = Views(content)
     cards = [coach.build_card(p.expected, p.lang) for p in personas(coach, count, seed)]
-    render_card_png(cards[0])  # fonts load on first use; a running bot has them already
+    render_card_pngs(cards[0])  # fonts load on first use; a running bot has them already
     formats: dict[str, Callable[[StrategyCard], object]] = {
         "text": lambda card: (views.card(card), render_markdown(card)),
         "png": render_card_pngs,

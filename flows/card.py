@@ -10,6 +10,7 @@ from flows.clock import rome_today
 from flows.conditions import Answers, holds
 from flows.content import Content, Platform
 from flows.editorial import (
+    DateToKnow,
     EditorialCalendar,
     build_calendar,
     idea_media,
@@ -94,6 +95,10 @@ class StrategyCard:
     def posts_per_week(self) -> int:
         """Return the weekly cadence the card states."""
         return sum(plan.posts_per_week for plan in self.platforms)
+
+    def date_name(self, date: DateToKnow) -> str:
+        """Return a date's name, marked when it is a public holiday."""
+        return f"{date.name} ({self.holiday_mark})" if date.holiday else date.name
 
 
 def build_card(

@@ -104,6 +104,7 @@ def _date_lines(card: StrategyCard) -> list[Line]:
     lang = card.lang
     lines = []
     for date in card.calendar.dates:
-        name = f"{date.name} ({card.holiday_mark})" if date.holiday else date.name
-        lines.append(Line(f"{name}: {date.note}", "date", day_label(date.day, lang)))
+        lines.append(
+            Line(f"{card.date_name(date)}: {date.note}", "date", day_label(date.day, lang))
+        )
     return lines

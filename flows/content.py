@@ -346,9 +346,13 @@ class Content(BaseModel):
         """Return the case study with this id, if any."""
         return next((case for case in self.cases if case.id == case_id), None)
 
+    def trade_id(self, business_type: str | None) -> str:
+        """Return the trade to plan for: the business's own, the first one when unknown."""
+        return business_type if business_type in self.trades else next(iter(self.trades))
+
     def trade(self, business_type: str | None) -> Trade:
         """Return the trade's pillars and ideas; the first trade when the type is unknown."""
-        return self.trades.get(business_type or "", next(iter(self.trades.values())))
+        return self.trades[self.trade_id(business_type)]
 
     @property
     def editorial(self) -> PlanContent:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Literal, get_args
 
 from flows.clock import next_monday
@@ -101,7 +101,6 @@ class EditorialCalendar:
     start: dt.date
     weeks: list[PlanWeek]
     dates: list[DateToKnow]
-    holidays: frozenset[dt.date]
 
     @property
     def end(self) -> dt.date:
@@ -128,11 +127,11 @@ class _Draft:
 
 @dataclass
 class _Pool:
-    """Ideas not used yet in this calendar, so four weeks never repeat a text."""
+    """The calendar's ideas, each given to one post only, so four weeks never repeat a text."""
 
     pillars: list[tuple[str, list[PostIdea]]]
     offers: list[PostIdea]
-    used: set[int] = field(default_factory=set)
+    """Offers not used yet."""
 
     def match(self, requests: list[tuple[int, Medium]]) -> list[tuple[str, PostIdea]]:
         """Give each (pillar, medium) request an idea of its own that can be made that way.
@@ -172,8 +171,8 @@ class _Pool:
     def offer(self, medium: Medium) -> PostIdea | None:
         """Return an unused offer idea that can be made this way, if any is left."""
         for idea in self.offers:
-            if id(idea) not in self.used and medium in idea.media:
-                self.used.add(id(idea))
+            if medium in idea.media:
+                self.offers.remove(idea)
                 return idea
         return None
 
@@ -201,8 +200,8 @@ def build_calendar(
 ) -> EditorialCalendar:
     """Lay out four weeks of posts, tasks and reviews from the next Monday."""
     content = say.content
-    trade_id = say.single("business_type") or next(iter(content.trades))
-    trade = content.trade(trade_id)
+    trade_id = content.trade_id(say.single("business_type"))
+    trade = content.trades[trade_id]
     start = next_monday(today)
     end = start + dt.timedelta(days=7 * WEEKS - 1)
     keys = dates_that_matter(
@@ -223,15 +222,17 @@ def build_calendar(
     pool = _Pool(
         [(say(p.name), p.posts) for p in trade.pillars]
         + [(say(content.card.goals[goal].pillar), content.editorial.goal_ideas[goal])],
-        trade.offers,
+        list(trade.offers),
     )
     media = [networks.chosen[d.network].slots[d.slot].medium for d in drafts]
     offers: dict[int, PostIdea] = {}
     for number, kind in enumerate(kinds):
-        offer = pool.offer(media[number]) if kind == "offer" else None
+        if kind != "offer" or drafts[number].key is not None:
+            continue  # a date's offer has its own words
+        offer = pool.offer(media[number])
         if offer is not None:
             offers[number] = offer
-        elif kind == "offer":
+        else:
             kinds[number] = "regular"  # no offer made this way is left: a useful post instead
     regular = [number for number, kind in enumerate(kinds) if kind == "regular"]
     matched = pool.match([(number % len(pool.pillars), media[number]) for number in regular])
@@ -272,7 +273,6 @@ def build_calendar(
         start=start,
         weeks=weeks,
         dates=[_date_to_know(say, key=key, posts=posts, end=end, closed=closed) for key in keys],
-        holidays=holidays,
     )
 
 

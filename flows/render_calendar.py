@@ -53,8 +53,9 @@ def render_calendar_ics(card: StrategyCard, *, stamp: dt.datetime | None = None)
             timed(text, task.text, dt.datetime.combine(task.day, TASK_TIME), TASK_MINUTES)
         timed(card.review_task, card.review, week.review, card.time.review_minutes)
     for date in card.calendar.dates:
-        name = f"{date.name} ({card.holiday_mark})" if date.holiday else date.name
-        add(name, date.note, date.day, date.day + dt.timedelta(days=1)).add("transp", "TRANSPARENT")
+        add(card.date_name(date), date.note, date.day, date.day + dt.timedelta(days=1)).add(
+            "transp", "TRANSPARENT"
+        )
     # The zone's rules only for the plan's span, not every year since 1970.
     calendar.add_missing_timezones(
         card.calendar.start - dt.timedelta(days=1), card.calendar.end + dt.timedelta(days=40)

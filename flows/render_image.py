@@ -860,11 +860,6 @@ def render_card_pngs(card: StrategyCard) -> list[bytes]:
     return [_encode(draw_page(page)) for page in layout_card(card)]
 
 
-def render_card_png(card: StrategyCard) -> bytes:
-    """Render the card's first page only (the header and what follows it)."""
-    return _encode(draw_page(layout_card(card)[0]))
-
-
 def _to_palette(image: Image.Image) -> Image.Image:
     """Map the card to 256 colours: the brand's exactly, the rest from a quarter-size sample.
 

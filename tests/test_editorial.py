@@ -125,6 +125,10 @@ def test_every_interview_gets_a_plan_it_can_follow(
             assert post.platform_id in networks
             assert set(formats[post.format_id].needs) & made, post.format
             assert post.medium in post.idea_media, (post.format, post.idea)
+            if post.kind == "regular":
+                assert post.occasion is None, "a date's post keeps the date's own words"
+            elif post.kind != "offer":
+                assert post.occasion is not None
             if closed and post.at.date() in public:
                 assert post.kind == "greeting"
         minutes = sum(post.minutes for post in week.posts)
@@ -331,3 +335,24 @@ def test_an_office_posts_a_sunday_deadline_on_the_working_day_before(content: Co
     assert all(p.at.date() not in _public_holidays(card) for p in vat)
     (listed,) = [d for d in card.calendar.dates if d.name == "Acconto IVA"]
     assert listed.day == dt.date(2026, 12, 27) and "post " in listed.note
+
+
+def test_a_dates_offer_leaves_the_trades_offers_for_other_weeks(content: Content) -> None:
+    launch = {
+        **CAREFUL_BAKERY,
+        "business_type": "ecommerce",
+        "goal": "launch",
+        "audience_where": "italy",
+        "hours": "over_10",
+        "networks": ["instagram", "facebook", "pinterest"],
+        "content_types": ["photos", "short_videos", "texts", "graphics"],
+    }
+    launch.pop("shop_area")
+    card = build_card(content, launch, "en", dt.date(2026, 11, 1))
+    posts = card.calendar.posts
+    offers = [p for p in posts if p.promo]
+    on_dates = [p for p in offers if p.occasion is not None]
+    assert {p.occasion for p in on_dates} == {"Singles' Day (11.11)", "Black Friday"}
+    trade_offers = len(content.trade("ecommerce").offers)
+    quota = len(posts) * card.promo_percent // 100
+    assert len(offers) == min(quota, len(on_dates) + trade_offers)
