@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flows.budget import TimeBudget, time_budget
 from flows.clock import rome_today
 from flows.conditions import Answers, holds
-from flows.content import Content, Platform
+from flows.content import Content, Fact, Mistake, Platform
 from flows.editorial import (
     DateToKnow,
     EditorialCalendar,
@@ -17,15 +17,20 @@ from flows.editorial import (
     max_posts_a_week,
     stand_ins,
 )
-from flows.i18n import Lang
+from flows.i18n import Lang, Text
 from flows.networks import NetworkChoice, NetworkPlan, picked, plan_networks, preferred
+from flows.playbooks import Advice, advice_for, contradictions, goal_ideas_for, planned_answers
 from flows.requirements import CALENDAR_LABELS
-from flows.wording import Writer, join_phrases, option_phrase
+from flows.wording import Writer, join_phrases, option_phrase, quoted
 
 SPARE_FROM = 0.7
 """When the posts use less of the week than this, the card says where the rest should go."""
 DEFAULT_HOURS = 2.0
 """Hours a week assumed when the question was skipped: a cautious small-business figure."""
+FACT_YEARS = 3
+"""A figure older than this many years is not shown: platforms change too fast."""
+EURO_STEPS = ((50, 5), (300, 10), (1000, 50), (float("inf"), 100))
+"""(below this amount, round to this step): no false precision in a budget."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,9 @@ class PlatformPlan:
     name: str
     tier: str
     role: str
+    tone: str
+    fact: str | None
+    """One recent figure, with its source, that supports the choice."""
     reasons: list[str]
     formats: list[str]
     cadence: str
@@ -69,6 +77,8 @@ class StrategyCard:
     objective: str
     target: str
     platforms: list[PlatformPlan]
+    advice: list[str]
+    """Tips for this kind of business, from the playbooks that fit it."""
     later: list[str]
     """Networks the customers use that the plan leaves for later, each with its reason."""
     starter: str | None
@@ -81,7 +91,8 @@ class StrategyCard:
     review: str
     mistakes: list[MistakeFix]
     no_mistakes: str
-    skipped: str | None
+    assumptions: list[str]
+    """Skipped answers and contradictions, and what the card assumed instead."""
     calendar: EditorialCalendar
     calendar_name: str
     review_task: str
@@ -105,13 +116,15 @@ def build_card(
     content: Content, answers: Answers, lang: Lang, today: dt.date | None = None
 ) -> StrategyCard:
     """Build the card for these (applicable) answers, with a calendar from the next Monday."""
-    say = Writer(content, answers, lang)
+    today = today or rome_today()
+    say = Writer(content, planned_answers(content, answers), lang)
     card = content.card
     goal = say.single("goal") or next(iter(card.goals))
     hours = say.number("hours", DEFAULT_HOURS)
     budget = time_budget(hours)
-    trade = content.trade(say.single("business_type"))
-    goal_ideas = content.editorial.goal_ideas[goal]
+    advice = advice_for(content, say.answers)
+    trade = advice.trade
+    goal_ideas = goal_ideas_for(content, goal, advice.trade_id)
     networks = plan_networks(
         content,
         answers,
@@ -123,12 +136,17 @@ def build_card(
     calendar = build_calendar(
         say,
         networks,
-        today=today or rome_today(),
+        today=today,
         goal=goal,
         promo_percent=mix.promo,
         actions=card.actions,
+        trade_actions=advice.actions,
+        trade=trade,
+        goal_ideas=goal_ideas,
     )
     posts = calendar.posts
+    kept = {choice.platform.id for choice in networks.chosen}
+    platforms = join_phrases((choice.platform.name for choice in networks.chosen), lang)
     offers = sum(1 for post in posts if post.promo)
     used = networks.posting_minutes + budget.reply_minutes + budget.review_minutes
     spare = used < budget.minutes * SPARE_FROM
@@ -138,14 +156,20 @@ def build_card(
         lang=lang,
         titles={key: text(lang) for key, text in card.titles.items()},
         snapshot=say.phrase("snapshot"),
-        objective=say(card.goals[goal].objective),
+        objective=say(
+            card.goals[goal].objective_under_way
+            if holds(card.under_way, say.answers)
+            else card.goals[goal].objective
+        ),
         target=say.phrase("target_local" if goal == "store" else "target"),
         platforms=[
-            _platform_plan(say, choice, networks, spare=spare) for choice in networks.chosen
+            _platform_plan(say, choice, networks, advice, spare=spare, today=today)
+            for choice in networks.chosen
         ],
+        advice=[say(tip, platforms=platforms) for tip in advice.tips(kept)],
         later=[_later(say, left.platform, left.reason) for left in networks.left_out],
         starter=_starter_note(say, networks),
-        pillars=[say(p.name) for p in trade.pillars] + [say(card.goals[goal].pillar)],
+        pillars=_once([say(p.name) for p in trade.pillars] + [say(card.goals[goal].pillar)]),
         mix=" ".join(
             [
                 say(mix.note, useful=mix.useful, promo=mix.promo),
@@ -168,16 +192,22 @@ def build_card(
             ]
         ),
         replies=say(card.replies[say.single("manager") or "nobody"], reply_routine=reply_routine),
-        budget=_budget_lines(say),
-        kpis=[Kpi(say(card.kpis[k].name), say(card.kpis[k].how)) for k in card.goals[goal].kpis],
+        budget=_budget_lines(say) + [say(tip, platforms=platforms) for tip in advice.budget(kept)],
+        kpis=[
+            Kpi(say(card.kpis[k].name), say(card.kpis[k].how))
+            for k in advice.kpis(card.goals[goal].kpis)
+        ],
         review=say.phrase("review"),
         mistakes=[
-            MistakeFix(mistake.number, say(mistake.title), say(mistake.card_fix or mistake.fix))
+            MistakeFix(mistake.number, say(mistake.title), say(_card_fix(mistake, say.answers)))
             for mistake in sorted(content.mistakes, key=lambda m: m.number)
-            if holds(mistake.when, answers)
+            if holds(mistake.when, say.answers)
         ],
         no_mistakes=say.phrase("mistakes_none"),
-        skipped=_skipped_note(say),
+        assumptions=[
+            *([skipped] if (skipped := _skipped_note(say, answers)) else []),
+            *(say(c.note) for c in contradictions(content, answers)),
+        ],
         calendar=calendar,
         calendar_name=say.phrase("calendar_name"),
         review_task=say.phrase("calendar_review"),
@@ -189,20 +219,50 @@ def build_card(
 
 
 def _platform_plan(
-    say: Writer, choice: NetworkChoice, networks: NetworkPlan, *, spare: bool
+    say: Writer,
+    choice: NetworkChoice,
+    networks: NetworkPlan,
+    advice: Advice,
+    *,
+    spare: bool,
+    today: dt.date,
 ) -> PlatformPlan:
     platform = choice.platform
     labels = list(dict.fromkeys(say(slot.format.label) for slot in choice.slots))
+    fact = recent_fact(platform, today)
     return PlatformPlan(
         platform_id=platform.id,
         name=platform.name,
         tier=say.phrase("primary" if choice.primary else "secondary"),
-        role=say(platform.role),
+        role=say(advice.role(platform.id)),
+        tone=say.phrase("tone", tone=say(platform.tone)),
+        fact=(
+            say.phrase("fact", fact=say(fact.text).rstrip("."), source=fact.source)
+            if fact
+            else None
+        ),
         reasons=_reasons(say, platform, networks),
         formats=labels,
         cadence=_cadence(say, platform, len(choice.slots), spare=spare),
         posts_per_week=len(choice.slots),
     )
+
+
+def recent_fact(platform: Platform, today: dt.date) -> Fact | None:
+    """Return the network's first figure published in the last few years, if it has one."""
+    return next((f for f in platform.facts if f.year >= today.year - FACT_YEARS), None)
+
+
+def _once(names: list[str]) -> list[str]:
+    """Drop a pillar that repeats an earlier one, whatever its capitals."""
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(name.casefold(), name)
+    return list(seen.values())
+
+
+def _card_fix(mistake: Mistake, answers: Answers) -> Text:
+    return mistake.worded("card_fix", answers) or mistake.worded("fix", answers) or mistake.fix
 
 
 def _later(say: Writer, platform: Platform, reason: str) -> str:
@@ -260,28 +320,28 @@ def _budget_lines(say: Writer) -> list[str]:
     if monthly <= 0:
         return [say.phrase("budget_zero", **stand_ins(say))]
     split = say.content.card.splits[say.single("manager") or "nobody"]
+    people = say(split.people_label) if split.people_label else say.phrase("budget_people")
     shares = (
-        ("budget_people", split.people),
-        ("budget_content", split.content),
-        ("budget_promotion", split.promotion),
+        (people, split.people),
+        (say.phrase("budget_content"), split.content),
+        (say.phrase("budget_promotion"), split.promotion),
     )
     return [
-        say.phrase(
-            "budget_line",
-            share=say.phrase(share),
-            percent=percent,
-            euros=round(monthly * percent / 100 / 5) * 5,
-        )
+        say.phrase("budget_line", share=share, euros=round_euros(monthly * percent / 100))
         for share, percent in shares
         if percent
     ]
 
 
-def _skipped_note(say: Writer) -> str | None:
-    skipped = [
-        q for q in say.content.questions if q.id in say.answers and say.answers[q.id] is None
-    ]
+def round_euros(amount: float) -> int:
+    """Round a sum the way a person says it: 16 -> 15, 120 -> 120, 1,050 -> 1,000."""
+    step = next(step for limit, step in EURO_STEPS if amount < limit)
+    return max(step, round(amount / step) * step)
+
+
+def _skipped_note(say: Writer, answers: Answers) -> str | None:
+    skipped = [q for q in say.content.questions if q.id in answers and answers[q.id] is None]
     if not skipped:
         return None
-    names = join_phrases((f"«{q.prompt(say.lang)}»" for q in skipped), say.lang)
+    names = join_phrases((quoted(q.prompt(say.lang), say.lang) for q in skipped), say.lang)
     return say.phrase("skipped", questions=names)

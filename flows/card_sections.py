@@ -39,6 +39,7 @@ def card_sections(card: StrategyCard) -> list[Section]:
         Section("objective", title["objective"], [Line(card.objective)]),
         Section("target", title["target"], [Line(card.target)]),
         Section("platforms", title["platforms"], _platform_lines(card)),
+        Section("advice", title["advice"], [Line(tip, "bullet") for tip in card.advice]),
         Section("pillars", title["pillars"], [Line(p, "bullet") for p in card.pillars]),
         Section("mix", title["mix"], [Line(card.mix)]),
         Section("cadence", title["cadence"], [Line(card.cadence_total)]),
@@ -58,8 +59,9 @@ def card_sections(card: StrategyCard) -> list[Section]:
         Section("next_30_days", title["next_30_days"], _calendar_lines(card)),
         Section("dates", title["dates"], _date_lines(card)),
     ]
-    if card.skipped:
-        sections.append(Section("assumptions", title["assumptions"], [Line(card.skipped, "note")]))
+    if card.assumptions:
+        notes = [Line(note, "note") for note in card.assumptions]
+        sections.append(Section("assumptions", title["assumptions"], notes))
     return [section for section in sections if section.lines]
 
 
@@ -70,6 +72,9 @@ def _platform_lines(card: StrategyCard) -> list[Line]:
         lines.append(Line("; ".join(plan.reasons), "bullet"))
         lines.append(Line(", ".join(plan.formats), "bullet"))
         lines.append(Line(plan.cadence, "bullet"))
+        lines.append(Line(plan.tone, "bullet"))
+        if plan.fact:
+            lines.append(Line(plan.fact, "bullet"))
     if card.starter:
         lines.append(Line(card.starter, "note"))
     lines += [Line(later, "note") for later in card.later]

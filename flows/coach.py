@@ -6,12 +6,13 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from flows import requirements
 from flows.card import StrategyCard, build_card
 from flows.clock import rome_today
 from flows.conditions import Answers, AnswerValue, chosen, holds
-from flows.content import Content, Question, load_content
+from flows.content import Content, Mistake, Question, load_content
 from flows.i18n import Lang
 from flows.machine import CARD, Interview, InterviewMachine
 from flows.validation import Accepted, Problem, parse_typed_choice, validate_choice, validate_text
@@ -225,11 +226,15 @@ class Coach:
                         id=mistake.id,
                         number=mistake.number,
                         title=mistake.title(interview.lang),
-                        why=self._fill(interview, mistake.why(interview.lang)),
-                        fix=self._fill(interview, mistake.fix(interview.lang)),
+                        why=self._worded(interview, mistake, "why"),
+                        fix=self._worded(interview, mistake, "fix"),
                     )
                 )
         return revealed
+
+    def _worded(self, interview: Interview, mistake: Mistake, field: Literal["why", "fix"]) -> str:
+        text = mistake.worded(field, interview.answers) or getattr(mistake, field)
+        return self._fill(interview, text(interview.lang))
 
     def _question_view(self, interview: Interview) -> QuestionView:
         question = self.content.question(interview.state)

@@ -6,13 +6,13 @@ import itertools
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from pathlib import Path
 from string import Formatter
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, cast
 
 import yaml
 from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from flows.budget import REPLY_CHECKS_OFFERED as REPLY_CHECKS
-from flows.conditions import AnswerValue, Condition
+from flows.conditions import AnswerIn, Answers, AnswerValue, Condition, holds
 from flows.i18n import LANGS, StrictModel, Text
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=32)]
@@ -46,6 +46,8 @@ class Question(StrictModel):
     required: bool = False
     min_length: int = Field(default=2, ge=1)
     max_length: int = Field(default=120, ge=1)
+    place: bool = False
+    """A typed place name: title-cased in sentences when typed all in lower case."""
 
     @model_validator(mode="after")
     def _options_fit_kind(self) -> Question:
@@ -55,6 +57,21 @@ class Question(StrictModel):
             raise ValueError(f"a {self.kind} question needs options or options_from")
         if self.options and self.options_from:
             raise ValueError("give either options or options_from, not both")
+        return self
+
+
+class MistakeVariant(StrictModel):
+    """A mistake worded for the answers in `when` (for example, someone who has not started)."""
+
+    when: Condition
+    why: Text | None = None
+    fix: Text | None = None
+    card_fix: Text | None = None
+
+    @model_validator(mode="after")
+    def _words_something(self) -> MistakeVariant:
+        if self.why is None and self.fix is None and self.card_fix is None:
+            raise ValueError("a variant words at least one of why, fix, card_fix")
         return self
 
 
@@ -68,7 +85,17 @@ class Mistake(StrictModel):
     fix: Text
     card_fix: Text | None = None
     """What the card says instead of `fix`, once the plan it refers to exists."""
+    variants: list[MistakeVariant] = []
+    """Wordings for where the person stands; each field comes from the first that holds."""
     when: Condition
+
+    def worded(self, field: Literal["why", "fix", "card_fix"], answers: Answers) -> Text | None:
+        """Return the first holding variant's wording of `field`, or the mistake's own."""
+        for variant in self.variants:
+            text = getattr(variant, field)
+            if text is not None and holds(variant.when, answers):
+                return cast(Text, text)
+        return cast(Text | None, getattr(self, field))
 
 
 Weekday = Annotated[int, Field(ge=0, le=6)]
@@ -83,6 +110,12 @@ class PostIdea(StrictModel):
     idea: Text
     caption: Text
     media: list[Medium] = Field(min_length=1)
+    trades: list[Id] | None = None
+    """The trades the idea fits, when it does not fit every business."""
+
+    def fits(self, trade_id: str) -> bool:
+        """Return True when a business of this trade can really make the post."""
+        return self.trades is None or trade_id in self.trades
 
 
 class Pillar(StrictModel):
@@ -102,6 +135,8 @@ class Trade(StrictModel):
     post_times: list[ClockTime] = Field(min_length=1)
     pillars: list[Pillar] = Field(min_length=3, max_length=3)
     offers: list[PostIdea] = Field(min_length=3)
+    roles: dict[Id, Text]
+    """The job each network does for this trade, by platform id."""
 
     @field_validator("post_days")
     @classmethod
@@ -178,6 +213,8 @@ class Fact(StrictModel):
 
     text: Text
     source: str = Field(min_length=3)
+    year: int = Field(ge=2000, le=2100)
+    """The year the source was published: the card shows only recent figures."""
 
 
 class Format(StrictModel):
@@ -204,7 +241,6 @@ class Platform(StrictModel):
     name: str
     audience: Text
     tone: Text
-    role: Text
     formats: list[Format] = Field(min_length=1)
     cadence: Cadence
     best_goals: list[Id]
@@ -221,6 +257,8 @@ class GoalCard(StrictModel):
     """What the card says for one goal."""
 
     objective: Text
+    objective_under_way: Text
+    """The objective for a business already posting: from the numbers it can read today."""
     pillar: Text
     kpis: list[Id] = Field(min_length=1)
 
@@ -252,6 +290,8 @@ class Split(StrictModel):
     people: int = Field(ge=0, le=100)
     content: int = Field(ge=0, le=100)
     promotion: int = Field(ge=0, le=100)
+    people_label: Text | None = None
+    """What the people share is called for this manager (an agency's fee), if not the default."""
 
     @model_validator(mode="after")
     def _adds_up(self) -> Split:
@@ -266,6 +306,24 @@ class Action(StrictModel):
     week: int = Field(ge=1, le=4)
     text: Text
     when: Condition | None = None
+    network: Id | None = None
+    """The network the step is about: it is shown only when the plan keeps that network."""
+
+
+class Tip(Text):
+    """A line of advice; one about a network is shown only when the plan keeps it."""
+
+    network: Id | None = None
+
+
+class Contradiction(StrictModel):
+    """Answers that do not fit together: one gentle line, and what the plan assumes instead."""
+
+    id: Id
+    when: Condition
+    note: Text
+    assume: dict[Id, Id] = {}
+    """Answers the card is built with instead (question id to option id)."""
 
 
 class CardContent(StrictModel):
@@ -279,6 +337,23 @@ class CardContent(StrictModel):
     splits: dict[Id, Split]
     phrases: dict[str, Text]
     actions: list[Action] = Field(min_length=4)
+    under_way: Condition
+    """The answers of a business already posting: its objective starts from today's numbers."""
+    contradictions: list[Contradiction] = []
+
+
+class Playbook(StrictModel):
+    """Advice for one kind of business, chosen by its answers."""
+
+    id: Id
+    when: Condition
+    roles: dict[Id, Text] = {}
+    """Network roles that replace the trade's, by platform id."""
+    tips: list[Tip] = Field(min_length=1)
+    actions: list[Action] = []
+    kpis: list[Id] = []
+    budget: Tip | None = None
+    post_times: list[ClockTime] | None = None
 
 
 MAX_BRIEF_LENGTH = 600
@@ -314,6 +389,7 @@ class Content(BaseModel):
     trades: dict[Id, Trade] = {}
     occasions: list[Occasion] = []
     plan: PlanContent | None = None
+    playbooks: list[Playbook] = []
 
     def question(self, question_id: str) -> Question:
         """Return the question with this id."""
@@ -385,6 +461,7 @@ FILES = {
     "report": "report.yaml",
     "plan": "plan.yaml",
     "dates": "dates.yaml",
+    "playbooks": "playbooks.yaml",
 }
 TRADES_DIR = "trades"
 """One file per option of the question `business_type`: trades/<option id>.yaml."""
@@ -433,6 +510,7 @@ def load_content(
         trades={stem: section.trade for stem, section in trades.items()},
         occasions=sections["dates"].dates,
         plan=sections["plan"].plan,
+        playbooks=sections["playbooks"].playbooks,
     )
     _check(content, set(required_questions), set(required_ui), set(card_placeholders))
     for kind, required, present in (
@@ -498,10 +576,15 @@ class _Plan(StrictModel):
     plan: PlanContent
 
 
+class _Playbooks(StrictModel):
+    playbooks: list[Playbook] = Field(min_length=1)
+
+
 _SECTION_MODELS: dict[str, type[StrictModel]] = {
     "trade": _Trade,
     "dates": _Dates,
     "plan": _Plan,
+    "playbooks": _Playbooks,
     "questions": _Questions,
     "mistakes": _Mistakes,
     "platforms": _Platforms,
@@ -593,6 +676,7 @@ def _check(
     for index, action in enumerate(content.card.actions):
         if action.when is not None:
             _check_condition(content, action.when, "card.yaml", f"card.actions[{index}].when")
+    _check_advice(content)
 
     reachable = _reachable_questions(content)
     for question in questions:
@@ -610,6 +694,60 @@ def _check(
 
     _check_ids_against_options(content)
     _check_translations(content, placeholders)
+
+
+def _check_advice(content: Content) -> None:
+    """Check the conditions and ids of variants, playbooks, contradictions and trade roles."""
+    card = content.card
+    conditions: list[tuple[Condition, str, str]] = [(card.under_way, "card.yaml", "card.under_way")]
+    for mistake in content.mistakes:
+        for index, variant in enumerate(mistake.variants):
+            key = f"mistakes.{mistake.id}.variants[{index}].when"
+            conditions.append((variant.when, "mistakes.yaml", key))
+    for playbook in content.playbooks:
+        key = f"playbooks.{playbook.id}"
+        conditions.append((playbook.when, "playbooks.yaml", f"{key}.when"))
+        conditions += [
+            (action.when, "playbooks.yaml", f"{key}.actions[{index}].when")
+            for index, action in enumerate(playbook.actions)
+            if action.when is not None
+        ]
+        _known("playbooks.yaml", f"{key}.kpis", playbook.kpis, set(card.kpis))
+        platforms = {p.id for p in content.platforms}
+        _known("playbooks.yaml", f"{key}.roles", playbook.roles, platforms)
+        networks = [tip.network for tip in [*playbook.tips, playbook.budget] if tip and tip.network]
+        networks += [action.network for action in playbook.actions if action.network]
+        _known("playbooks.yaml", f"{key}.network", networks, platforms)
+    for contradiction in card.contradictions:
+        key = f"card.contradictions.{contradiction.id}"
+        conditions.append((contradiction.when, "card.yaml", f"{key}.when"))
+        for question_id, option_id in contradiction.assume.items():
+            _check_condition(
+                content,
+                AnswerIn.model_validate({"answer": question_id, "in": [option_id]}),
+                "card.yaml",
+                f"{key}.assume",
+            )
+    for condition, file, key in conditions:
+        _check_condition(content, condition, file, key)
+    _unique("playbooks.yaml", "playbooks", [playbook.id for playbook in content.playbooks])
+    platforms = {platform.id for platform in content.platforms}
+    trades = set(content.trades)
+    for trade_id, trade in content.trades.items():
+        file = f"{TRADES_DIR}/{trade_id}.yaml"
+        _known(file, "trade.roles", trade.roles, platforms)
+        for missing in sorted(platforms - set(trade.roles)):
+            raise ContentError(file, f"trade.roles.{missing}", "missing role")
+    for goal_id, ideas in content.editorial.goal_ideas.items():
+        for index, idea in enumerate(ideas):
+            key = f"plan.goal_ideas.{goal_id}[{index}].trades"
+            _known("plan.yaml", key, idea.trades or [], trades)
+
+
+def _known(file: str, key: str, ids: Iterable[str], known: set[str]) -> None:
+    for item in ids:
+        if item not in known:
+            raise ContentError(file, key, f"unknown id '{item}'")
 
 
 def _unique(file: str, key: str, ids: list[str]) -> None:
@@ -753,7 +891,7 @@ def _texts(node: Any, key: str) -> Iterator[tuple[str, Text]]:
             yield from _texts(item, f"{key}.{item_id}" if item_id else f"{key}[{index}]")
 
 
-_TEMPLATE_SECTIONS = ("mistakes", "card", "plan", "dates", "trades")
+_TEMPLATE_SECTIONS = ("mistakes", "card", "plan", "dates", "trades", "playbooks")
 _ATTRIBUTES = {"dates": "occasions"}
 """Content attributes whose name differs from their file's section."""
 

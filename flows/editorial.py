@@ -197,11 +197,13 @@ def build_calendar(
     goal: str,
     promo_percent: int,
     actions: list[Action],
+    trade_actions: list[Action],
+    trade: Trade,
+    goal_ideas: list[PostIdea],
 ) -> EditorialCalendar:
     """Lay out four weeks of posts, tasks and reviews from the next Monday."""
     content = say.content
     trade_id = content.trade_id(say.single("business_type"))
-    trade = content.trades[trade_id]
     start = next_monday(today)
     end = start + dt.timedelta(days=7 * WEEKS - 1)
     keys = dates_that_matter(
@@ -221,7 +223,7 @@ def build_calendar(
     kinds = _with_offers(drafts, promo_percent)
     pool = _Pool(
         [(say(p.name), p.posts) for p in trade.pillars]
-        + [(say(content.card.goals[goal].pillar), content.editorial.goal_ideas[goal])],
+        + [(say(content.card.goals[goal].pillar), goal_ideas)],
         list(trade.offers),
     )
     media = [networks.chosen[d.network].slots[d.slot].medium for d in drafts]
@@ -253,7 +255,14 @@ def build_calendar(
     ]
     days = [start + dt.timedelta(days=d) for d in range(7 * WEEKS)]
     working = [day for day in days if day.weekday() < 5 and day not in holidays]
-    tasks = _tasks(say, networks=networks, actions=actions, keys=keys, working=working, trade=trade)
+    tasks = _tasks(
+        say,
+        networks=networks,
+        actions=(actions, trade_actions),
+        keys=keys,
+        working=working,
+        trade=trade,
+    )
     weeks = []
     for week in range(WEEKS):
         first = start + dt.timedelta(weeks=week)
@@ -480,11 +489,20 @@ def stand_ins(say: Writer) -> dict[str, object]:
     return words
 
 
+ACTIONS_A_WEEK = 4
+"""To-dos a week beyond the posts: more and the plan stops being one a person follows."""
+
+
+def _applies(action: Action, say: Writer, networks: NetworkPlan) -> bool:
+    kept = {choice.platform.id for choice in networks.chosen}
+    return holds(action.when, say.answers) and (action.network is None or action.network in kept)
+
+
 def _tasks(
     say: Writer,
     *,
     networks: NetworkPlan,
-    actions: list[Action],
+    actions: tuple[list[Action], list[Action]],
     keys: list[KeyDate],
     working: list[dt.date],
     trade: Trade,
@@ -501,12 +519,20 @@ def _tasks(
     week_posts = say.plan_phrase(key, posts=posts)
     tasks = []
     start = working[0] - dt.timedelta(days=working[0].weekday())
-    for action in actions:
-        if not holds(action.when, say.answers):
-            continue
-        monday = start + dt.timedelta(weeks=action.week - 1)
-        day = next((d for d in working if d >= monday), None)
-        if day is not None and day < monday + dt.timedelta(days=7):
+    waiting: list[Action] = []
+    for week in range(1, WEEKS + 1):
+        monday = start + dt.timedelta(weeks=week - 1)
+        days = [d for d in working if monday <= d < monday + dt.timedelta(days=7)]
+        core, trades = (
+            [a for a in listed if a.week == week and _applies(a, say, networks)]
+            for listed in actions
+        )
+        # A week holds a few to-dos, one a working day: the plan's own come first, then the
+        # trade's left from last week, then this week's; what still does not fit waits.
+        queue = core + waiting + trades
+        fits = min(ACTIONS_A_WEEK, len(days))
+        now, waiting = queue[:fits], queue[fits:]
+        for day, action in zip(days, now, strict=False):
             text = say(
                 action.text, platforms=platforms, posts=posts, week_posts=week_posts, **extra
             )

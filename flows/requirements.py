@@ -7,6 +7,8 @@ QUESTIONS = frozenset(
     {
         "business_type",
         "offer",
+        "stage",
+        "what_works",
         "goal",
         "shop_area",
         "audience",
@@ -42,6 +44,7 @@ CARD_TITLES = frozenset(
         "week",
         "dates",
         "assumptions",
+        "advice",
     }
 )
 
@@ -62,6 +65,8 @@ CARD_PHRASES = frozenset(
         "target_local",
         "primary",
         "secondary",
+        "tone",
+        "fact",
         "reason_used",
         "reason_preferred",
         "reason_goal",
@@ -98,8 +103,10 @@ CARD_PLACEHOLDERS = frozenset(
         "useful",
         "promo",
         "share",
-        "percent",
         "euros",
+        "tone",
+        "fact",
+        "source",
         "week",
         "platform",
         "platforms",

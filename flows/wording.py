@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -27,13 +28,59 @@ def join_phrases(items: Iterable[str], lang: Lang, conjunction: str = "and") -> 
     return ", ".join(parts[:-1]) + last + parts[-1]
 
 
+QUOTES = {"it": ("«", "»"), "en": ("“", "”")}
+
+
+def quoted(text: str, lang: Lang) -> str:
+    """Put a text between the language's typographic quotes."""
+    opening, closing = QUOTES[lang]
+    return f"{opening}{text}{closing}"
+
+
+PLACE_SMALL_WORDS = frozenset(
+    {
+        *("a", "ad", "al", "alla", "alle", "ai", "agli", "da", "dal", "dalla", "e", "in"),
+        *("dei", "degli", "del", "della", "delle", "dello", "dell", "di"),
+        *("nel", "nella", "nell", "sul", "sulla", "sull"),
+    }
+)
+"""Italian articles and prepositions that stay lower case inside a place name."""
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def place_name(text: str) -> str:
+    """Title-case a place typed all in lower case ("reggio nell'emilia" -> "Reggio nell'Emilia").
+
+    Hand-written: the titlecase package knows English small words, not Italian elisions.
+    """
+    if text != text.lower():
+        return text
+
+    def word(match: re.Match[str]) -> str:
+        small = match.start() > 0 and match.group().lower() in PLACE_SMALL_WORDS
+        return match.group() if small else match.group().capitalize()
+
+    return _WORD.sub(word, text)
+
+
+def typed(question: Question, text: str) -> str:
+    """Return a typed answer as it reads in a sentence: trimmed, a place name in title case."""
+    tidy = " ".join(text.split())
+    return place_name(tidy) if question.place else tidy
+
+
+def sentence(text: str) -> str:
+    """Return a text starting with a capital letter, as a sentence does."""
+    return text[:1].upper() + text[1:]
+
+
 def answer_phrase(content: Content, question: Question, answers: Answers, lang: Lang) -> str:
     """Return how the user's answer to `question` reads inside a sentence."""
     value = answers.get(question.id)
     if value is None:
         return content.text("not_given")(lang)
     if question.kind == "text":
-        return str(value)
+        return typed(question, str(value))
     options = {o.id: o for o in content.all_options_of(question)}
     return join_phrases(
         (option_phrase(options[i], lang) for i in chosen(value) if i in options), lang
@@ -47,7 +94,9 @@ def fill(template: str, content: Content, answers: Answers, lang: Lang, **extra:
         for question in content.questions
     }
     values.update(extra)
-    return template.format_map(values)
+    filled = template.format_map(values)
+    # A sentence that opens with the user's own words still opens with a capital letter.
+    return sentence(filled) if template.startswith("{") else filled
 
 
 @dataclass(frozen=True)

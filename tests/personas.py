@@ -12,6 +12,8 @@ from flows.machine import Interview
 CAREFUL_BAKERY: dict[str, AnswerValue] = {
     "business_type": "food",
     "offer": "Dolci artigianali senza glutine",
+    "stage": "regular",
+    "what_works": "product",
     "goal": "store",
     "shop_area": "Bologna, quartiere Navile",
     "audience": "families",

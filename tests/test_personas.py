@@ -48,9 +48,14 @@ def test_each_mistake_is_explained_in_the_turn_of_its_answer(
 
 
 def test_why_it_hurts_speaks_of_this_business(coach: Coach) -> None:
-    played = play(coach, {**CAREFUL_BAKERY, "social_use": "promo_only"}, "it")
-    why = next(o for o in played.turn_for("social_use").outputs if isinstance(o, MistakeView)).why
-    assert "un locale" in why and "solo per offerte e pubblicità" in why
+    whys = {}
+    for stage in ("not_started", "irregular", "regular"):
+        answers = {**CAREFUL_BAKERY, "stage": stage, "social_use": "promo_only"}
+        played = play(coach, answers, "it")
+        turn = played.turn_for("social_use")
+        whys[stage] = next(o for o in turn.outputs if isinstance(o, MistakeView)).why
+        assert "solo per offerte e pubblicità" in whys[stage]
+    assert len(set(whys.values())) == 3, "each stage hears why in its own words"
 
     played = play(coach, {**CAREFUL_BAKERY, "same_content": "identical"}, "en")
     why = next(o for o in played.turn_for("same_content").outputs if isinstance(o, MistakeView)).why
@@ -92,7 +97,8 @@ def test_branches_follow_the_answers(coach: Coach) -> None:
 
 def test_preferred_network_is_offered_only_among_the_chosen(coach: Coach) -> None:
     interview = coach.new_interview("en")
-    for question_id in ("business_type", "offer", "goal", "shop_area", "audience", "networks"):
+    asked = ("business_type", "offer", "stage", "what_works", "goal", "shop_area", "audience")
+    for question_id in (*asked, "networks"):
         value = CAREFUL_BAKERY[question_id]
         if isinstance(value, str) and question_id in ("offer", "shop_area"):
             coach.answer_typed(interview, value)

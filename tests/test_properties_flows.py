@@ -710,7 +710,7 @@ def test_a_favourite_network_no_longer_picked_is_forgotten() -> None:
     coach = _coach()
     interview = coach.new_interview("en")
     try:
-        for typed in ("2", "Pizza", "2", "3", "1"):
+        for typed in ("2", "Pizza", "2", "2", "3", "1"):
             coach.answer_typed(interview, typed)
         coach.answer_options(interview, ["instagram", "facebook"])
         coach.answer_options(interview, ["instagram"])
