@@ -281,7 +281,12 @@ def build_calendar(
     return EditorialCalendar(
         start=start,
         weeks=weeks,
-        dates=[_date_to_know(say, key=key, posts=posts, end=end, closed=closed) for key in keys],
+        dates=[
+            _date_to_know(
+                say, key=key, posts=posts, end=end, closed=closed, premises=trade.premises
+            )
+            for key in keys
+        ],
     )
 
 
@@ -580,6 +585,7 @@ def _date_to_know(
     posts: list[PlannedPost],
     end: dt.date,
     closed: frozenset[dt.date],
+    premises: bool,
 ) -> DateToKnow:
     """Say what the plan does about a date: a post, a teaser, a greeting, or getting ready."""
     mine = [p for p in posts if p.occasion == key.name and p.kind != "regular"]
@@ -597,7 +603,7 @@ def _date_to_know(
     if key.day > end:
         parts.append(say.plan_phrase("date_after"))
     elif key.day in closed and not on_day:
-        parts.append(say.plan_phrase("date_closed"))
+        parts.append(say.plan_phrase("date_closed" if premises else "date_closed_online"))
     elif not parts:
         parts.append(say.plan_phrase("date_listed"))
     return DateToKnow(key.day, key.name, key.holiday, "; ".join(parts))

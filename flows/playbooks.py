@@ -54,9 +54,9 @@ class Advice:
         return tips[:1]
 
     def kpis(self, goal_kpis: list[str]) -> list[str]:
-        """Return the goal's indicators, then the playbooks', once each and a handful at most."""
+        """Return the goal's first indicator, the playbooks', then the goal's others; a handful."""
         extra = [kpi for playbook in self.playbooks for kpi in playbook.kpis]
-        return list(dict.fromkeys([*goal_kpis, *extra]))[:MAX_KPIS]
+        return list(dict.fromkeys([*goal_kpis[:1], *extra, *goal_kpis[1:]]))[:MAX_KPIS]
 
 
 def _about(tip: Tip, networks: Collection[str]) -> bool:

@@ -150,6 +150,7 @@ PLAN_PHRASES = frozenset(
         "date_post_on",
         "date_teaser",
         "date_closed",
+        "date_closed_online",
         "date_after",
         "date_listed",
         "holiday_mark",

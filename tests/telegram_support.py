@@ -154,11 +154,13 @@ async def play_in_telegram(
     lang: Lang,
     chat: FakeChat | None = None,
     burst: bool = False,
+    pause: float = 0.0,
 ) -> None:
     """Answer every question the way a person would: taps for choices, messages for text.
 
     With `burst`, a multiple choice's taps and its Done go out at once, without waiting to see
-    each tap take effect: only if they are applied in order is every option kept.
+    each tap take effect: only if they are applied in order is every option kept. `pause`
+    waits before each answer, for a bot that runs with its flood guard on.
     """
     chat = chat or user.chat
     owner = user.user["first_name"] if chat.type != "private" else None
@@ -175,6 +177,7 @@ async def play_in_telegram(
             return message
 
         message = await tg.wait_for(ready, 60)  # a guard against hanging, not a speed check
+        await asyncio.sleep(pause)
         value = answers[question_id]
         if question.kind == "text":
             assert isinstance(value, str)

@@ -85,7 +85,7 @@ def test_a_5000_character_answer_is_trimmed_with_a_notice(coach: Coach) -> None:
     assert isinstance(notice, Notice) and notice.key == "notice_trimmed" and not notice.is_error
     kept = interview.answers["offer"]
     assert isinstance(kept, str) and len(kept) <= 120 and kept.startswith("torte torte")
-    assert interview.state == "goal"
+    assert interview.state == "stage"
 
 
 def test_emoji_accents_and_markup_are_kept_as_typed(coach: Coach) -> None:

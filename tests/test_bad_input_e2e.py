@@ -104,7 +104,7 @@ async def test_a_10000_character_answer_and_an_invisible_one(
         before = len(tg.messages(user.chat.id))
         await user.send("9" * 10_000)  # at a choice: not an option number
         await _bot_says(tg, user.chat.id, "Domanda 3 di", before)
-        assert (await _session(store, user)).state == "goal"
+        assert (await _session(store, user)).state == "stage"
 
 
 async def test_class_title_and_student_names_with_markup_are_shown_as_typed(
@@ -137,7 +137,7 @@ async def test_class_title_and_student_names_with_markup_are_shown_as_typed(
 def _random_taps(own: str, coach: Coach, count: int) -> list[str]:
     """Callback data mixing real actions, ids and questions with junk, never a real answer."""
     pick = random.Random(8)
-    questions = [q.id for q in coach.content.questions if q.id != "goal"]
+    questions = [q.id for q in coach.content.questions if q.id != "stage"]
     junk = ["", "0", "-1", "9" * 30, "ä", "🍕", "<i>", "'", "%s", "..", "yes", "named", "menu"]
     taps = []
     for _ in range(count):
@@ -201,13 +201,13 @@ async def test_forged_and_malformed_buttons_are_refused_and_logged(
             # for what it asks.
             await user.forge_tap(third, data, inaccessible=True)
         # A real answer, but put on a message that never had that button: refused for that.
-        await user.forge_tap(first, f"a:{own}:goal:store")
+        await user.forge_tap(first, f"a:{own}:stage:irregular")
         await _quiet(tg)
         # Every spinner is stopped, however long the bot takes over the last taps.
         await tg.wait_for(lambda: len(tg.callback_answers) >= 2 * len(forged) + 2, 20)
         session = await _session(store, user)
         assert session.answers == {"business_type": "food", "offer": "Pizza al taglio"}
-        assert session.state == "goal"
+        assert session.state == "stage"
         assert len(tg.callback_answers) == 2 * len(forged) + 2  # every spinner was stopped
         texts = [m.text for m in tg.messages(user.chat.id) if m.from_bot]
         assert not any("went wrong" in t for t in texts)
@@ -218,9 +218,9 @@ async def test_forged_and_malformed_buttons_are_refused_and_logged(
         assert len(refusals) >= len(forged) + 10
         # The real button still works afterwards.
         latest = await _question(tg, user.chat.id, "Question 3 of")
-        await user.tap(latest, callback_data=button(latest, "a", "goal", "store"))
+        await user.tap(latest, callback_data=button(latest, "a", "stage", "irregular"))
         await _question(tg, user.chat.id, "Question 4 of")
-    assert (await _session(store, user)).answers["goal"] == "store"
+    assert (await _session(store, user)).answers["stage"] == "irregular"
     other_after = await store.load(9803, 9803)
     assert other_after is not None and other_after.answers == {"business_type": "food"}
 
@@ -265,7 +265,7 @@ async def test_an_edited_message_is_not_read_again(
         await _quiet(tg)
         assert not [m for m in tg.messages(group.id) if m.from_bot]
     session = await _session(store, user)
-    assert session.answers["offer"] == "Pizza al taglio" and session.state == "goal"
+    assert session.answers["offer"] == "Pizza al taglio" and session.state == "stage"
 
 
 async def test_anonymous_admins_and_channels_are_told_or_ignored(

@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 
 from bot.storage.repository import SqlSessionStore
+from bot.turn import albums
 from bot.views import Views
 from flows.coach import Coach
 from flows.conditions import AnswerValue
 from flows.content import Content
 from flows.i18n import Lang
+from flows.render_image import render_card_pngs
 from tests.fake_telegram import FakeTelegram
 from tests.personas import CAREFUL_BAKERY, MISTAKE_TRIGGERS, play
 from tests.telegram_support import play_in_telegram, running_bot
@@ -55,8 +57,9 @@ async def test_each_answer_costs_one_call_and_each_mistake_one_more(
         toggles = calls.count("editMessageReplyMarkup")
         revealing = sum(1 for turn in played.turns if turn.mistakes)
         card_messages = len(Views(content).card(played.card.card))
+        files = len(albums(len(render_card_pngs(played.card.card)))) + 1  # the images, the .ics
         # The welcome carries the first question; the card's first part closes the last answer.
-        budget = 1 + len(played.asked) + revealing + (card_messages - 1) + 2
+        budget = 1 + len(played.asked) + revealing + (card_messages - 1) + files
         assert len(calls) - toggles <= budget, calls
         # The card's own length (more messages, the images, the calendar) is not an answer's cost.
         card_delivery = (card_messages - 1) + sum(1 for m in calls if m in FILE_SENDS)

@@ -44,8 +44,10 @@ async def test_a_killed_bot_continues_at_the_same_question_with_every_answer(
         await _question(tg, chat, "Domanda 2 di")
         await user.send("Scarpe da trekking")
         third = await _question(tg, chat, "Domanda 3 di")
-        await user.tap(third, callback_data=button(third, "a", "goal", "store"))
-        fourth = await _question(tg, chat, "Domanda 4 di")
+        await user.tap(third, callback_data=button(third, "a", "stage", "irregular"))
+        goal = await _question(tg, chat, "Domanda 4 di")
+        await user.tap(goal, callback_data=button(goal, "a", "goal", "store"))
+        fourth = await _question(tg, chat, "Domanda 5 di")
     finally:
         bot.send_signal(signal.SIGKILL)
         await bot.wait()
@@ -60,14 +62,14 @@ async def test_a_killed_bot_continues_at_the_same_question_with_every_answer(
         )
         assert (
             content.question("shop_area").prompt("it") in resumed.text
-            and "Domanda 4 di" in resumed.text
+            and "Domanda 5 di" in resumed.text
         )
         await user.send("Bologna")
-        fifth = await _question(tg, chat, "Domanda 5 di")
+        fifth = await _question(tg, chat, "Domanda 6 di")
         await user.tap(
             fifth, callback_data=button(fifth, "b", "audience")
         )  # Back shows the kept answer
-        back = await _question(tg, chat, "Domanda 4 di")
+        back = await _question(tg, chat, "Domanda 5 di")
         assert "Risposta attuale: Bologna" in back.text
         assert fourth.message_id != resumed.message_id
     finally:
@@ -83,6 +85,7 @@ async def test_a_killed_bot_continues_at_the_same_question_with_every_answer(
     assert stored.answers == {
         "business_type": "shop",
         "offer": "Scarpe da trekking",
+        "stage": "irregular",
         "goal": "store",
         "shop_area": "Bologna",
     }
@@ -130,7 +133,7 @@ async def test_a_redelivered_update_and_a_double_tap_have_one_effect(
         "business_type": "shop",
         "offer": "Trail shoes",
     }
-    assert stored.state == "goal"
+    assert stored.state == "stage"
 
 
 def _documents(tg: FakeTelegram, chat_id: int) -> int:

@@ -254,8 +254,8 @@ async def test_a_careful_english_owner_gets_no_warning_and_an_english_card(
         await tg.wait_for(lambda: _documents(tg, user.chat.id))
     texts = [m.text for m in tg.messages(user.chat.id) if m.from_bot]
     assert not any("⚠️ Common mistake" in t for t in texts)
-    card = next(t for t in texts if "📋 Your social media strategy" in t)
-    assert "None of the six common mistakes" in card
+    start = next(i for i, t in enumerate(texts) if "📋 Your social media strategy" in t)
+    assert "None of the six common mistakes" in "\n".join(texts[start:])
     assert _documents(tg, user.chat.id)[-1].document_name == "editorial-plan.ics"
 
 
@@ -280,7 +280,7 @@ async def test_back_skip_card_cancel_help_and_privacy(
         third = await _question_saying(tg, chat, "Domanda 3 di")
         assert "ho tenuto i primi 120 caratteri" in third.text
 
-        await user.tap(third, callback_data=button(third, "b", "goal"))  # the Back button
+        await user.tap(third, callback_data=button(third, "b", "stage"))  # the Back button
         again = await _question_saying(tg, chat, "Domanda 2 di")
         assert "Risposta attuale: Ceramiche dipinte a mano" in again.text
         await user.send("/skip")
@@ -288,13 +288,13 @@ async def test_back_skip_card_cancel_help_and_privacy(
         await user.send("/back")
         await _question_saying(tg, chat, "Domanda 2 di")
         await user.send("Ceramiche")
-        goal = await _question_saying(tg, chat, "Domanda 3 di")
+        stage = await _question_saying(tg, chat, "Domanda 3 di")
 
         # Typing a number works too, and leaves the old buttons stale.
-        await user.send("5")
+        await user.send("2")
         await _question_saying(tg, chat, "Domanda 4 di")
         answered = len(tg.callback_answers)
-        await user.tap(goal, callback_data=button(goal, "a", "goal", "branding"))
+        await user.tap(stage, callback_data=button(stage, "a", "stage", "regular"))
         await tg.wait_for(lambda: len(tg.callback_answers) > answered)
         assert tg.callback_answers[-1].get("text") == content.text("tg_stale_button").it
 
