@@ -105,8 +105,8 @@ VOI = re.compile(
     r"|[a-zàèéìòù]+(?:atevi|etevi|itevi|atelo|atela|ateli|atele|atene|ategli))\b",
     re.IGNORECASE,
 )
-HOURS = ("opening hours", "your hours", "holiday hours", "orari di apertura", "orari delle feste")
-HOURS += ("indirizzo e orari", "gli orari sul profilo")
+HOURS: tuple[str, ...] = ("opening hours", "your hours", "holiday hours", "orari di apertura")
+HOURS += ("orari delle feste", "indirizzo e orari", "gli orari sul profilo")
 FIGURE = re.compile(r"\d+([.,]\d+)?\s?%")
 CITED = re.compile(r"\((fonte|source): [^)]*20\d\d\)")
 
