@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from babel.numbers import format_decimal
+
 from flows.budget import TimeBudget, time_budget
 from flows.clock import rome_today
 from flows.conditions import Answers, holds
 from flows.content import Content, Fact, Mistake, Platform
 from flows.editorial import (
+    MAX_POSTS_A_WEEK,
     DateToKnow,
     EditorialCalendar,
     build_calendar,
@@ -130,7 +133,10 @@ def build_card(
         answers,
         budget,
         ideas=idea_media(trade, goal_ideas),
-        max_posts=max_posts_a_week(trade, goal_ideas),
+        max_posts=min(
+            max_posts_a_week(trade, goal_ideas),
+            card.stage_posts.get(say.single("stage") or "", MAX_POSTS_A_WEEK),
+        ),
     )
     mix = card.mix["launch" if goal == "launch" else "default"]
     calendar = build_calendar(
@@ -306,7 +312,10 @@ def _reasons(say: Writer, platform: Platform, networks: NetworkPlan) -> list[str
 
 
 def _cadence(say: Writer, platform: Platform, posts: int, *, spare: bool) -> str:
-    limits = {"min": f"{platform.cadence.min:g}", "max": f"{platform.cadence.max:g}"}
+    limits = {
+        key: format_decimal(value, locale=say.lang)
+        for key, value in (("min", platform.cadence.min), ("max", platform.cadence.max))
+    }
     # With time to spare, the advice is better posts, not more of them.
     below = posts < platform.cadence.min and not spare
     key = "cadence_below" if below else "cadence_range"

@@ -155,6 +155,8 @@ class DateRule(StrictModel):
     weekday: Weekday | None = None
     nth: int | None = Field(default=None, ge=-1, le=5)
     after: int = 0
+    working_day: bool = False
+    """A deadline: on a Saturday, Sunday or public holiday it moves to the next working day."""
 
     @model_validator(mode="after")
     def _one_form(self) -> DateRule:
@@ -259,6 +261,8 @@ class GoalCard(StrictModel):
     objective: Text
     objective_under_way: Text
     """The objective for a business already posting: from the numbers it can read today."""
+    measure: Text
+    """What the objective counts, as the baseline and the reviews write it down."""
     pillar: Text
     kpis: list[Id] = Field(min_length=1)
 
@@ -308,12 +312,16 @@ class Action(StrictModel):
     when: Condition | None = None
     network: Id | None = None
     """The network the step is about: it is shown only when the plan keeps that network."""
+    first: bool = False
+    """A step the rest depends on (claiming a profile, reading a code of conduct): done first."""
 
 
 class Tip(Text):
     """A line of advice; one about a network is shown only when the plan keeps it."""
 
     network: Id | None = None
+    when: Condition | None = None
+    """The answers the line fits, when it does not fit every business of its playbook."""
 
 
 class Contradiction(StrictModel):
@@ -339,6 +347,8 @@ class CardContent(StrictModel):
     actions: list[Action] = Field(min_length=4)
     under_way: Condition
     """The answers of a business already posting: its objective starts from today's numbers."""
+    stage_posts: dict[Id, int] = {}
+    """At most this many posts a week in the first four weeks, by option of `stage`."""
     contradictions: list[Contradiction] = []
 
 
@@ -354,6 +364,8 @@ class Playbook(StrictModel):
     kpis: list[Id] = []
     budget: Tip | None = None
     post_times: list[ClockTime] | None = None
+    premises: bool | None = None
+    """False where the business sells at a distance: its days off speak of shipping."""
 
 
 MAX_BRIEF_LENGTH = 600
@@ -715,6 +727,11 @@ def _check_advice(content: Content) -> None:
         _known("playbooks.yaml", f"{key}.kpis", playbook.kpis, set(card.kpis))
         platforms = {p.id for p in content.platforms}
         _known("playbooks.yaml", f"{key}.roles", playbook.roles, platforms)
+        conditions += [
+            (tip.when, "playbooks.yaml", f"{key}.tips[{index}].when")
+            for index, tip in enumerate(playbook.tips)
+            if tip.when is not None
+        ]
         networks = [tip.network for tip in [*playbook.tips, playbook.budget] if tip and tip.network]
         networks += [action.network for action in playbook.actions if action.network]
         _known("playbooks.yaml", f"{key}.network", networks, platforms)
@@ -730,6 +747,10 @@ def _check_advice(content: Content) -> None:
             )
     for condition, file, key in conditions:
         _check_condition(content, condition, file, key)
+    stages = (
+        {o.id for o in content.question("stage").options} if "stage" in _ids(content) else set()
+    )
+    _known("card.yaml", "card.stage_posts", card.stage_posts, stages)
     _unique("playbooks.yaml", "playbooks", [playbook.id for playbook in content.playbooks])
     platforms = {platform.id for platform in content.platforms}
     trades = set(content.trades)
@@ -742,6 +763,10 @@ def _check_advice(content: Content) -> None:
         for index, idea in enumerate(ideas):
             key = f"plan.goal_ideas.{goal_id}[{index}].trades"
             _known("plan.yaml", key, idea.trades or [], trades)
+
+
+def _ids(content: Content) -> set[str]:
+    return {question.id for question in content.questions}
 
 
 def _known(file: str, key: str, ids: Iterable[str], known: set[str]) -> None:

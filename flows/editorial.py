@@ -516,6 +516,8 @@ def _tasks(
     if not working:
         return []
     extra = stand_ins(say)
+    goal = say.single("goal") or next(iter(say.content.card.goals))
+    measure = say(say.content.card.goals[goal].measure)
     platforms = join_phrases((c.platform.name for c in networks.chosen), say.lang)
     posts = networks.posts_per_week
     key = "week_posts_one" if posts == 1 else "week_posts_many"
@@ -532,14 +534,20 @@ def _tasks(
             [a for a in listed if a.week == week and _applies(a, say, networks)]
             for listed in actions
         )
-        # A week holds a few to-dos, one a working day: the plan's own come first, then the
-        # trade's left from last week, then this week's; what still does not fit waits.
+        # A week holds a few to-dos, one a working day: what the rest depends on comes first,
+        # then the plan's own, the trade's left from last week and this week's; the rest waits.
         queue = core + waiting + trades
+        queue = [a for a in queue if a.first] + [a for a in queue if not a.first]
         fits = min(ACTIONS_A_WEEK, len(days))
         now, waiting = queue[:fits], queue[fits:]
         for day, action in zip(days, now, strict=False):
             text = say(
-                action.text, platforms=platforms, posts=posts, week_posts=week_posts, **extra
+                action.text,
+                platforms=platforms,
+                posts=posts,
+                week_posts=week_posts,
+                measure=measure,
+                **extra,
             )
             tasks.append(Task(day, text))
     for date in keys:

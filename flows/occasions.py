@@ -46,7 +46,15 @@ def occurs(rule: DateRule, year: int) -> dt.date | None:
             base = dt.date(year, rule.month, rule.day)
         except ValueError:
             return None
-    return base + dt.timedelta(days=rule.after)
+    day = base + dt.timedelta(days=rule.after)
+    if rule.working_day:
+        closed = holidays.country_holidays("IT", years=[year, year + 1])
+        while day.weekday() >= SATURDAY or day in closed:
+            day += dt.timedelta(days=1)
+    return day
+
+
+SATURDAY = 5
 
 
 def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> dt.date:

@@ -24,6 +24,7 @@ class Advice:
     trade: Trade
     """The trade as planned: its posting times are the playbooks' when they set any."""
     playbooks: list[Playbook]
+    answers: Answers
 
     def role(self, platform_id: str) -> Text:
         """Return the job a network does for this business: the last fitting playbook's word."""
@@ -37,7 +38,7 @@ class Advice:
         tips = [
             tip
             for playbook in self.playbooks
-            for tip in [t for t in playbook.tips if _about(t, networks)][:TIPS_A_PLAYBOOK]
+            for tip in [t for t in playbook.tips if self._fits(t, networks)][:TIPS_A_PLAYBOOK]
         ]
         return tips[:MAX_TIPS]
 
@@ -49,18 +50,20 @@ class Advice:
     def budget(self, networks: Collection[str]) -> list[Tip]:
         """Return the first fitting playbook's budget advice about the plan's networks."""
         tips = [
-            p.budget for p in self.playbooks if p.budget is not None and _about(p.budget, networks)
+            p.budget
+            for p in self.playbooks
+            if p.budget is not None and self._fits(p.budget, networks)
         ]
         return tips[:1]
+
+    def _fits(self, tip: Tip, networks: Collection[str]) -> bool:
+        about = tip.network is None or tip.network in networks
+        return about and holds(tip.when, self.answers)
 
     def kpis(self, goal_kpis: list[str]) -> list[str]:
         """Return the goal's first indicator, the playbooks', then the goal's others; a handful."""
         extra = [kpi for playbook in self.playbooks for kpi in playbook.kpis]
         return list(dict.fromkeys([*goal_kpis[:1], *extra, *goal_kpis[1:]]))[:MAX_KPIS]
-
-
-def _about(tip: Tip, networks: Collection[str]) -> bool:
-    return tip.network is None or tip.network in networks
 
 
 def advice_for(content: Content, answers: Answers) -> Advice:
@@ -72,7 +75,10 @@ def advice_for(content: Content, answers: Answers) -> Advice:
     times = next((p.post_times for p in reversed(playbooks) if p.post_times), None)
     if times:
         trade = trade.model_copy(update={"post_times": times})
-    return Advice(trade_id, trade, playbooks)
+    premises = next((p.premises for p in reversed(playbooks) if p.premises is not None), None)
+    if premises is not None:
+        trade = trade.model_copy(update={"premises": premises})
+    return Advice(trade_id, trade, playbooks, answers)
 
 
 def goal_ideas_for(content: Content, goal: str, trade_id: str) -> list[PostIdea]:

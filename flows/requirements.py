@@ -120,6 +120,7 @@ CARD_PLACEHOLDERS = frozenset(
         "offers",
         "spare",
         "week_posts",
+        "measure",
         "holiday",
         "occasion",
         "day",

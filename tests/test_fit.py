@@ -358,7 +358,7 @@ def test_every_card_field_fits_the_answers_and_the_trade(
         allowed = [content.trades[advice.trade_id].roles[plan.platform_id]]
         allowed += [p.roles[plan.platform_id] for p in fitting if plan.platform_id in p.roles]
         assert plan.role in {say(role) for role in allowed}
-    tips = {_opening(tip(lang)) for p in fitting for tip in p.tips}
+    tips = {_opening(tip(lang)) for p in fitting for tip in p.tips if holds(tip.when, planned)}
     assert all(any(line.startswith(tip) for tip in tips) for line in card.advice)
     kpis = set(content.card.goals[say.single("goal") or "branding"].kpis)
     kpis |= {kpi for p in fitting for kpi in p.kpis}
@@ -379,3 +379,49 @@ def test_every_card_field_fits_the_answers_and_the_trade(
             if FIGURE.search(line.text) and section.key != "objective":
                 assert CITED.search(line.text), line.text
     assert "Sprout" not in text and "Rival IQ" not in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_what_the_rest_depends_on_comes_first(content: Content, lang: Lang) -> None:
+    venue = _card(HAIRDRESSER, lang).calendar.weeks[0]
+    claim = next(a for a in content.playbooks[0].actions if a.first).text(lang)
+    prepare = next(a for a in content.card.actions if a.first).text(lang).split("{")[0]
+    assert venue.tasks[0].text.startswith(prepare), "the week's posts are made first"
+    assert claim in [task.text for task in venue.tasks[:2]], "the Google profile first"
+    practice = _card(ACCOUNTANT, lang).calendar.weeks[0]
+    rules = next(a for p in content.playbooks if p.id == "regulated" for a in p.actions if a.first)
+    assert rules.text(lang) in [task.text for task in practice.tasks[:5]]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_baseline_counts_what_the_objective_counts(content: Content, lang: Lang) -> None:
+    for answers in (HAIRDRESSER, ESTABLISHED_B2B, TEA_SHOP):
+        card = _card(answers, lang)
+        goal = str(answers["goal"])
+        measure = Writer(content, answers, lang)(content.card.goals[goal].measure)
+        first_week = [task.text for task in card.calendar.weeks[0].tasks]
+        assert any(measure in task for task in first_week), goal
+        assert any(measure in task.text for task in card.calendar.weeks[3].tasks), goal
+
+
+def test_a_business_finding_its_rhythm_starts_with_fewer_posts(content: Content) -> None:
+    caps = content.card.stage_posts
+    for stage, answers in (("not_started", HAIRDRESSER), ("irregular", HAIRDRESSER)):
+        card = _card({**answers, "stage": stage, "hours": "over_10"}, "en")
+        assert card.posts_per_week <= caps[stage]
+    regular = _card({**HAIRDRESSER, "stage": "regular", "hours": "over_10"}, "en")
+    assert regular.posts_per_week > caps["irregular"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_workshop_selling_abroad_speaks_of_shipping_on_its_days_off(lang: Lang) -> None:
+    text = render_markdown(_card(CERAMICS, lang))
+    for closed in ("quando chiudi e quando riapri", "when you close and reopen", *HOURS):
+        assert closed not in text, closed
+    assert {"it": "spedizioni", "en": "ship"}[lang] in text
+
+
+def test_a_tax_deadline_on_a_sunday_moves_to_the_monday(content: Content) -> None:
+    card = _card(ACCOUNTANT, "it")
+    vat = next(d for d in card.calendar.dates if d.name == "Acconto IVA")
+    assert vat.day == dt.date(2026, 12, 28), "27 December 2026 is a Sunday"
