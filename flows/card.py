@@ -133,10 +133,7 @@ def build_card(
         answers,
         budget,
         ideas=idea_media(trade, goal_ideas),
-        max_posts=min(
-            max_posts_a_week(trade, goal_ideas),
-            card.stage_posts.get(say.single("stage") or "", MAX_POSTS_A_WEEK),
-        ),
+        max_posts=min(max_posts_a_week(trade, goal_ideas), _stage_posts(say)),
     )
     mix = card.mix["launch" if goal == "launch" else "default"]
     calendar = build_calendar(
@@ -336,16 +333,29 @@ def _budget_lines(say: Writer) -> list[str]:
         (say.phrase("budget_promotion"), split.promotion),
     )
     return [
-        say.phrase("budget_line", share=share, euros=round_euros(monthly * percent / 100))
+        say.phrase(
+            "budget_line",
+            share=share,
+            euros=format_decimal(round_euros(monthly * percent / 100), locale=say.lang),
+        )
         for share, percent in shares
         if percent
     ]
 
 
 def round_euros(amount: float) -> int:
-    """Round a sum the way a person says it: 16 -> 15, 120 -> 120, 1,050 -> 1,000."""
+    """Round a sum the way a person says it: 16 -> 15, 125 -> 130, 1,060 -> 1,100."""
     step = next(step for limit, step in EURO_STEPS if amount < limit)
-    return max(step, round(amount / step) * step)
+    return max(step, int(amount / step + 0.5) * step)  # halves up, as people round money
+
+
+def _stage_posts(say: Writer) -> int:
+    """Return the weekly posts a business can start with; the most of them when unknown."""
+    caps = say.content.card.stage_posts
+    stage = say.single("stage")
+    if stage is None:
+        return max(caps.values(), default=MAX_POSTS_A_WEEK)
+    return caps.get(stage, MAX_POSTS_A_WEEK)
 
 
 def _skipped_note(say: Writer, answers: Answers) -> str | None:

@@ -534,10 +534,11 @@ def _tasks(
             [a for a in listed if a.week == week and _applies(a, say, networks)]
             for listed in actions
         )
-        # A week holds a few to-dos, one a working day: what the rest depends on comes first,
-        # then the plan's own, the trade's left from last week and this week's; the rest waits.
-        queue = core + waiting + trades
-        queue = [a for a in queue if a.first] + [a for a in queue if not a.first]
+        # A week holds a few to-dos, one a working day: what the rest depends on comes first
+        # (the trade's before the plan's: a code of conduct is read before any post), then the
+        # plan's own, the trade's left from last week and this week's; the rest waits.
+        queue = [a for a in trades if a.first] + core + waiting + trades
+        queue = list(dict.fromkeys(a for a in queue if a.first)) + [a for a in queue if not a.first]
         fits = min(ACTIONS_A_WEEK, len(days))
         now, waiting = queue[:fits], queue[fits:]
         for day, action in zip(days, now, strict=False):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cache
 
 import holidays
 from dateutil.easter import easter
@@ -34,6 +35,9 @@ def public_holidays(first: dt.date, last: dt.date, lang: Lang) -> dict[dt.date, 
     return {day: name for day, name in sorted(calendar.items()) if first <= day <= last}
 
 
+SATURDAY = 5
+
+
 def occurs(rule: DateRule, year: int) -> dt.date | None:
     """Return the day a yearly rule falls on in `year` (None for 29 February in other years)."""
     if rule.easter is not None:
@@ -48,13 +52,15 @@ def occurs(rule: DateRule, year: int) -> dt.date | None:
             return None
     day = base + dt.timedelta(days=rule.after)
     if rule.working_day:
-        closed = holidays.country_holidays("IT", years=[year, year + 1])
+        closed = _italian_holidays(year)
         while day.weekday() >= SATURDAY or day in closed:
             day += dt.timedelta(days=1)
     return day
 
 
-SATURDAY = 5
+@cache
+def _italian_holidays(year: int) -> frozenset[dt.date]:
+    return frozenset(holidays.country_holidays("IT", years=[year, year + 1]))
 
 
 def _nth_weekday(year: int, month: int, weekday: int, nth: int) -> dt.date:

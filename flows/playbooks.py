@@ -12,6 +12,9 @@ from flows.i18n import Text
 TIPS_A_PLAYBOOK = 2
 """Tips shown from each playbook, its most useful first: a card is read on a phone."""
 MAX_TIPS = 5
+"""Tips on one card, from all its playbooks together."""
+BUDGET_TIPS = 2
+"""Budget advice lines under the split: the most specific first."""
 MAX_KPIS = 6
 """More indicators than this and nobody looks at any of them."""
 
@@ -48,13 +51,13 @@ class Advice:
         return [action for playbook in self.playbooks for action in playbook.actions]
 
     def budget(self, networks: Collection[str]) -> list[Tip]:
-        """Return the first fitting playbook's budget advice about the plan's networks."""
+        """Return the first two fitting playbooks' budget advice about the plan's networks."""
         tips = [
             p.budget
             for p in self.playbooks
             if p.budget is not None and self._fits(p.budget, networks)
         ]
-        return tips[:1]
+        return tips[:BUDGET_TIPS]
 
     def _fits(self, tip: Tip, networks: Collection[str]) -> bool:
         about = tip.network is None or tip.network in networks

@@ -11,12 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from flows.card import StrategyCard, build_card, recent_fact
+from flows.card import StrategyCard, build_card, recent_fact, round_euros
 from flows.card_sections import card_sections
 from flows.coach import Coach, MistakeView, load_checked_content
 from flows.conditions import AnswerValue, holds
-from flows.content import Content
+from flows.content import Content, DateRule, Playbook
 from flows.i18n import LANGS, Lang, Text
+from flows.occasions import occurs
 from flows.playbooks import advice_for, planned_answers
 from flows.render_text import render_markdown
 from flows.wording import Writer, place_name, quoted
@@ -192,7 +193,7 @@ def test_an_established_b2b_firm_gets_a_growth_plan_from_its_baseline(
     assert "LinkedIn" in _section(card, "advice") + " ".join(tasks)
     assert {"it": "newsletter", "en": "newsletter"}[lang] in render_markdown(card).lower()
     linkedin = next(p for p in card.platforms if p.platform_id == "linkedin")
-    assert linkedin.role == content.playbooks[4].roles["linkedin"](lang)
+    assert linkedin.role == _playbook(content, "b2b_pro").roles["linkedin"](lang)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -389,16 +390,21 @@ def test_every_card_field_fits_the_answers_and_the_trade(
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_what_the_rest_depends_on_comes_first(content: Content, lang: Lang) -> None:
-    venue = _card(HAIRDRESSER, lang).calendar.weeks[0]
-    claim = next(a for a in content.playbooks[0].actions if a.first).text(lang)
+    def own_tasks(card: StrategyCard) -> list[str]:
+        openings = [o for o in _action_openings(content, lang) if o]
+        week = sorted(card.calendar.weeks[0].tasks, key=lambda task: task.day)
+        return [t.text for t in week if any(t.text.startswith(o) for o in openings)]
+
+    claim = next(a for a in _playbook(content, "venue").actions if a.first).text(lang)
     prepare = next(a for a in content.card.actions if a.first).text(lang).split("{")[0]
-    assert venue.tasks[0].text.startswith(prepare), "the week's posts are made first"
-    openings = [o for o in _action_openings(content, lang) if o]
-    own = [t for t in venue.tasks if any(t.text.startswith(o) for o in openings)]
-    assert own[1].text == claim, "the Google profile before the rest"
-    practice = _card(ACCOUNTANT, lang).calendar.weeks[0]
-    rules = next(a for p in content.playbooks if p.id == "regulated" for a in p.actions if a.first)
-    assert rules.text(lang) in [task.text for task in practice.tasks[:5]]
+    venue = own_tasks(_card(HAIRDRESSER, lang))
+    assert venue[0] == claim and venue[1].startswith(prepare), venue[:2]
+    rules = next(a for a in _playbook(content, "regulated").actions if a.first).text(lang)
+    assert own_tasks(_card(ACCOUNTANT, lang))[0] == rules, "the code of conduct before any post"
+
+
+def _playbook(content: Content, playbook_id: str) -> Playbook:
+    return next(p for p in content.playbooks if p.id == playbook_id)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -433,3 +439,35 @@ def test_a_tax_deadline_on_a_sunday_moves_to_the_monday(content: Content) -> Non
     card = _card(ACCOUNTANT, "it")
     vat = next(d for d in card.calendar.dates if d.name == "Acconto IVA")
     assert vat.day == dt.date(2026, 12, 28), "27 December 2026 is a Sunday"
+
+
+def test_an_interview_stored_before_the_stage_question_plans_as_a_cautious_start(
+    content: Content,
+) -> None:
+    stored = {k: v for k, v in HAIRDRESSER.items() if k != "stage"}
+    card = _card({**stored, "hours": "over_10"}, "en")
+    assert card.posts_per_week <= max(content.card.stage_posts.values())
+    tidy = next(a for a in content.card.actions if "{platforms}" in a.text.en).text.en
+    assert any(task.startswith(tidy.split("{")[0]) for task in _tasks(card)), "set-up steps"
+    assert not card.assumptions, "nothing was skipped by the person"
+
+
+def test_budgets_round_halves_up_and_write_thousands_as_people_do(content: Content) -> None:
+    assert [round_euros(x) for x in (2, 12.5, 47.5, 125, 1050)] == [5, 15, 50, 130, 1100]
+    rich = {**HAIRDRESSER, "manager": "agency", "budget": "over_1000"}
+    assert _card(rich, "en").budget[0] == "The agency's fee: about €1,100 a month"
+    assert _card(rich, "it").budget[0] == "Compenso dell'agenzia: circa 1.100 € al mese"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_advice_about_a_network_needs_the_network_in_the_plan(lang: Lang) -> None:
+    without = _card({**ESTABLISHED_B2B, "networks": ["facebook"], "hours": "h1_3"}, lang)
+    assert [p.platform_id for p in without.platforms] == ["facebook"]
+    assert "LinkedIn" not in render_markdown(without)
+    assert "LinkedIn" in _section(_card(ESTABLISHED_B2B, lang), "advice")
+
+
+def test_a_saturday_deadline_and_a_holiday_deadline_move_to_the_next_working_day() -> None:
+    assert occurs(DateRule(month=3, day=16, working_day=True), 2024) == dt.date(2024, 3, 18)
+    assert occurs(DateRule(month=12, day=25, working_day=True), 2026) == dt.date(2026, 12, 28)
+    assert occurs(DateRule(month=3, day=16), 2024) == dt.date(2024, 3, 16)
