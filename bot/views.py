@@ -74,6 +74,7 @@ SECTION_ICONS = {
     "objective": "🎯",
     "target": "👥",
     "platforms": "📱",
+    "advice": "🧭",
     "pillars": "🧱",
     "mix": "⚖️",
     "cadence": "🗓",
