@@ -130,7 +130,7 @@ def build_card(
     goal_ideas = goal_ideas_for(content, goal, advice.trade_id)
     networks = plan_networks(
         content,
-        answers,
+        say.answers,
         budget,
         ideas=idea_media(trade, goal_ideas),
         max_posts=min(max_posts_a_week(trade, goal_ideas), _stage_posts(say)),
@@ -202,7 +202,7 @@ def build_card(
         ],
         review=say.phrase("review"),
         mistakes=[
-            MistakeFix(mistake.number, say(mistake.title), say(_card_fix(mistake, say.answers)))
+            MistakeFix(mistake.number, say(mistake.title), say(card_advice(mistake, say.answers)))
             for mistake in sorted(content.mistakes, key=lambda m: m.number)
             if holds(mistake.when, say.answers)
         ],
@@ -264,8 +264,13 @@ def _once(names: list[str]) -> list[str]:
     return list(seen.values())
 
 
-def _card_fix(mistake: Mistake, answers: Answers) -> Text:
-    return mistake.worded("card_fix", answers) or mistake.worded("fix", answers) or mistake.fix
+def card_advice(mistake: Mistake, answers: Answers) -> Text:
+    """Return the card's advice: the first holding variant's (card fix, else fix), else the own."""
+    for variant in mistake.variants:
+        text = variant.card_fix or variant.fix
+        if text is not None and holds(variant.when, answers):
+            return text
+    return mistake.card_fix or mistake.fix
 
 
 def _later(say: Writer, platform: Platform, reason: str) -> str:

@@ -711,6 +711,7 @@ def _check(
 def _check_advice(content: Content) -> None:
     """Check the conditions and ids of variants, playbooks, contradictions and trade roles."""
     card = content.card
+    platforms = {platform.id for platform in content.platforms}
     conditions: list[tuple[Condition, str, str]] = [(card.under_way, "card.yaml", "card.under_way")]
     for mistake in content.mistakes:
         for index, variant in enumerate(mistake.variants):
@@ -725,7 +726,6 @@ def _check_advice(content: Content) -> None:
             if action.when is not None
         ]
         _known("playbooks.yaml", f"{key}.kpis", playbook.kpis, set(card.kpis))
-        platforms = {p.id for p in content.platforms}
         _known("playbooks.yaml", f"{key}.roles", playbook.roles, platforms)
         conditions += [
             (tip.when, "playbooks.yaml", f"{key}.tips[{index}].when")
@@ -752,7 +752,6 @@ def _check_advice(content: Content) -> None:
     )
     _known("card.yaml", "card.stage_posts", card.stage_posts, stages)
     _unique("playbooks.yaml", "playbooks", [playbook.id for playbook in content.playbooks])
-    platforms = {platform.id for platform in content.platforms}
     trades = set(content.trades)
     for trade_id, trade in content.trades.items():
         file = f"{TRADES_DIR}/{trade_id}.yaml"

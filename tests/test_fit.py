@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from flows.card import StrategyCard, build_card, recent_fact, round_euros
+from flows.card import StrategyCard, build_card, card_advice, recent_fact, round_euros
 from flows.card_sections import card_sections
 from flows.coach import Coach, MistakeView, load_checked_content
 from flows.conditions import AnswerValue, holds
@@ -471,3 +471,15 @@ def test_a_saturday_deadline_and_a_holiday_deadline_move_to_the_next_working_day
     assert occurs(DateRule(month=3, day=16, working_day=True), 2024) == dt.date(2024, 3, 18)
     assert occurs(DateRule(month=12, day=25, working_day=True), 2026) == dt.date(2026, 12, 28)
     assert occurs(DateRule(month=3, day=16), 2024) == dt.date(2024, 3, 16)
+
+
+def test_a_variant_s_own_advice_wins_over_the_mistake_s_card_advice(content: Content) -> None:
+    six = next(m for m in content.mistakes if m.number == 6)
+    assert six.card_fix is not None
+    only_fix = six.model_copy(
+        update={"variants": [six.variants[0].model_copy(update={"card_fix": None})]}
+    )
+    answers = {**CAREFUL_BAKERY, "editorial_plan": "in_head"}
+    assert six.variants[0].fix is not None
+    assert card_advice(only_fix, answers) == six.variants[0].fix
+    assert card_advice(only_fix, {**answers, "editorial_plan": "none"}) == six.card_fix
