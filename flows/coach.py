@@ -233,7 +233,8 @@ class Coach:
         return revealed
 
     def _worded(self, interview: Interview, mistake: Mistake, field: Literal["why", "fix"]) -> str:
-        text = mistake.worded(field, interview.answers) or getattr(mistake, field)
+        text = mistake.worded(field, interview.answers)
+        assert text is not None, "every mistake has its own why and fix"
         return self._fill(interview, text(interview.lang))
 
     def _question_view(self, interview: Interview) -> QuestionView:

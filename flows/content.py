@@ -747,9 +747,7 @@ def _check_advice(content: Content) -> None:
             )
     for condition, file, key in conditions:
         _check_condition(content, condition, file, key)
-    stages = (
-        {o.id for o in content.question("stage").options} if "stage" in _ids(content) else set()
-    )
+    stages = {option.id for q in content.questions if q.id == "stage" for option in q.options}
     _known("card.yaml", "card.stage_posts", card.stage_posts, stages)
     _unique("playbooks.yaml", "playbooks", [playbook.id for playbook in content.playbooks])
     trades = set(content.trades)
@@ -762,10 +760,6 @@ def _check_advice(content: Content) -> None:
         for index, idea in enumerate(ideas):
             key = f"plan.goal_ideas.{goal_id}[{index}].trades"
             _known("plan.yaml", key, idea.trades or [], trades)
-
-
-def _ids(content: Content) -> set[str]:
-    return {question.id for question in content.questions}
 
 
 def _known(file: str, key: str, ids: Iterable[str], known: set[str]) -> None:

@@ -258,7 +258,8 @@ def build_calendar(
     tasks = _tasks(
         say,
         networks=networks,
-        actions=(actions, trade_actions),
+        actions=actions,
+        trade_actions=trade_actions,
         keys=keys,
         working=working,
         trade=trade,
@@ -498,8 +499,7 @@ ACTIONS_A_WEEK = 4
 """To-dos a week beyond the posts: more and the plan stops being one a person follows."""
 
 
-def _applies(action: Action, say: Writer, networks: NetworkPlan) -> bool:
-    kept = {choice.platform.id for choice in networks.chosen}
+def _applies(action: Action, say: Writer, kept: set[str]) -> bool:
     return holds(action.when, say.answers) and (action.network is None or action.network in kept)
 
 
@@ -507,7 +507,8 @@ def _tasks(
     say: Writer,
     *,
     networks: NetworkPlan,
-    actions: tuple[list[Action], list[Action]],
+    actions: list[Action],
+    trade_actions: list[Action],
     keys: list[KeyDate],
     working: list[dt.date],
     trade: Trade,
@@ -526,19 +527,20 @@ def _tasks(
     week_posts = say.plan_phrase(key, posts=posts)
     tasks = []
     start = working[0] - dt.timedelta(days=working[0].weekday())
+    kept = {choice.platform.id for choice in networks.chosen}
     waiting: list[Action] = []
     for week in range(1, WEEKS + 1):
         monday = start + dt.timedelta(weeks=week - 1)
         days = [d for d in working if monday <= d < monday + dt.timedelta(days=7)]
         core, trades = (
-            [a for a in listed if a.week == week and _applies(a, say, networks)]
-            for listed in actions
+            [a for a in listed if a.week == week and _applies(a, say, kept)]
+            for listed in (actions, trade_actions)
         )
         # A week holds a few to-dos, one a working day: what the rest depends on comes first
         # (the trade's before the plan's: a code of conduct is read before any post), then the
         # plan's own, the trade's left from last week and this week's; the rest waits.
-        queue = [a for a in trades if a.first] + core + waiting + trades
-        queue = list(dict.fromkeys(a for a in queue if a.first)) + [a for a in queue if not a.first]
+        firsts = [a for a in trades + core + waiting if a.first]
+        queue = firsts + [a for a in core + waiting + trades if not a.first]
         fits = min(ACTIONS_A_WEEK, len(days))
         now, waiting = queue[:fits], queue[fits:]
         for day, action in zip(days, now, strict=False):

@@ -27,22 +27,14 @@ from tests.test_editorial import interviews
 TODAY = dt.date(2026, 12, 1)
 
 HAIRDRESSER: dict[str, AnswerValue] = {
+    **{key: value for key, value in CAREFUL_BAKERY.items() if key != "what_works"},
     "business_type": "services",
     "offer": "  tagli e colore  per donne ",
     "stage": "irregular",
-    "goal": "store",
     "shop_area": "bologna san donato",
     "audience": "adults",
-    "networks": ["instagram", "facebook"],
-    "preferred_network": "instagram",
-    "content_types": ["photos", "short_videos"],
-    "hours": "h3_6",
-    "social_use": "conversation",
-    "payoff": "audience_first",
     "manager": "owner",
     "budget": "under_100",
-    "same_content": "adapted",
-    "editorial_plan": "written",
 }
 TEA_SHOP: dict[str, AnswerValue] = {
     "business_type": "ecommerce",
