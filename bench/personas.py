@@ -5,9 +5,10 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from flows.coach import Coach, Notice, QuestionView
+from flows.coach import Coach
 from flows.conditions import AnswerValue
 from flows.i18n import Lang
+from flows.outputs import Notice, QuestionView
 
 TYPED: dict[Lang, tuple[str, ...]] = {
     "it": (

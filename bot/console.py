@@ -6,9 +6,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from flows.card import StrategyCard
-from flows.coach import CardView, Coach, MistakeView, Notice, Output, QuestionView
+from flows.coach import Coach
 from flows.i18n import Lang, parse_lang
 from flows.machine import Interview
+from flows.outputs import CardView, ClarifyView, Echo, MistakeView, Notice, Output, QuestionView
 from flows.render_calendar import render_calendar_ics
 from flows.render_image import render_card_pngs
 from flows.render_text import render_markdown
@@ -24,6 +25,8 @@ class ConsoleSession:
         self.write = write
         self.out_dir = out_dir or Path.cwd()
         self.interview: Interview = coach.new_interview(lang)
+        self.clarifying: ClarifyView | None = None
+        """The question back just asked: its numbered readings settle it."""
 
     def ui(self, key: str, **values: object) -> str:
         """Return a UI string in the interview's language."""
@@ -38,9 +41,15 @@ class ConsoleSession:
     def handle(self, line: str) -> bool:
         """Handle one line of input; return False when the user wants to leave."""
         text = line.strip()
+        asked, self.clarifying = self.clarifying, None
         if text.startswith("/"):
             return self._command(text)
-        self.show(self.coach.answer_typed(self.interview, line))
+        picked = _picked(asked, text)
+        if asked is not None and picked is not None:
+            ids = [*asked.sure, picked] if asked.kind == "multi" else [picked]
+            self.show(self.coach.answer_options(self.interview, ids, echo=True))
+        else:
+            self.show(self.coach.answer_typed(self.interview, line))
         return True
 
     def _command(self, text: str) -> bool:
@@ -74,6 +83,11 @@ class ConsoleSession:
         for output in outputs:
             if isinstance(output, Notice):
                 self.write(("❗ " if output.is_error else "ℹ️ ") + output.text)
+            elif isinstance(output, Echo):
+                self.write(f"✔ {output.answer}")
+            elif isinstance(output, ClarifyView):
+                self.clarifying = output
+                self.write(self._clarify(output))
             elif isinstance(output, MistakeView):
                 self.write(self._mistake(output))
             elif isinstance(output, QuestionView):
@@ -123,19 +137,37 @@ class ConsoleSession:
 
     def _question(self, question: QuestionView) -> str:
         progress = self.ui("progress", k=question.step, n=question.total)
-        lines = ["", f"[{progress}] {question.prompt}", f"   {question.help}"]
-        for number, choice in enumerate(question.choices, start=1):
-            lines.append(f"   {number}. {choice.label}")
+        lines = ["", f"[{progress}] {question.prompt}"]
+        if not question.brief:
+            lines.append(f"   {question.help}")
+            for number, choice in enumerate(question.choices, start=1):
+                lines.append(f"   {number}. {choice.label}")
+        hints = [self.ui("required_hint") if question.required else self.ui("skip_hint")]
         if question.current or question.current_text:
             labels = {c.id: c.label for c in question.choices}
             given = question.current_text or ", ".join(labels.get(i, i) for i in question.current)
             lines.append("   " + self.ui("console_current", answer=given))
+            hints.insert(0, self.ui("console_keep_hint"))
         hint = {"single": "console_hint_single", "multi": "console_hint_multi"}.get(
             question.kind, "console_hint_text"
         )
-        extra = self.ui("required_hint") if question.required else self.ui("skip_hint")
-        lines.append(f"> {self.ui(hint)} ({extra})")
+        lines.append(f"> {self.ui(hint)} ({' · '.join(hints)})")
         return "\n".join(lines)
+
+    def _clarify(self, clarify: ClarifyView) -> str:
+        lines = ["", f"🤔 {clarify.text}"]
+        for number, choice in enumerate(clarify.choices, start=1):
+            lines.append(f"   {number}. {choice.label}")
+        lines.append(f"> {self.ui('console_clarify_hint')}")
+        return "\n".join(lines)
+
+
+def _picked(asked: ClarifyView | None, text: str) -> str | None:
+    """Return the option a number picks among the readings just offered, if it picks one."""
+    if asked is None or not text.isdecimal() or len(text) > 2:
+        return None
+    index = int(text) - 1
+    return asked.choices[index].id if 0 <= index < len(asked.choices) else None
 
 
 def run_console(

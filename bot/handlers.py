@@ -24,7 +24,9 @@ from bot.keyboards import (
     DONE,
     ERASE,
     HISTORY,
+    KEEP,
     LANG,
+    PICK,
     REMIND,
     SHARE,
     SKIP,
@@ -41,10 +43,10 @@ from bot.services import Services
 from bot.sessions import DuplicateUpdateError, Session, StaleSessionError
 from bot.turn import Turn, language_of
 from bot.workshop import Workshops
-from flows.coach import Output, QuestionView
 from flows.conditions import AnswerValue
 from flows.i18n import parse_lang
 from flows.machine import Interview
+from flows.outputs import Echo, Output, QuestionView
 
 log = logging.getLogger(__name__)
 
@@ -344,14 +346,19 @@ class Handlers:
             outputs = coach.answer_options(interview, [tap.option_id])
         elif tap.action == DONE:
             outputs = coach.answer_options(interview, list(turn.session.pending))
+        elif tap.action == PICK:
+            outputs = coach.answer_options(interview, self._picked(turn, question.id, tap))
+        elif tap.action == KEEP:
+            outputs = coach.keep(interview)
         elif tap.action == SKIP:
             outputs = coach.skip(interview)
         elif tap.action == BACK:
             outputs = coach.back(interview)
         else:
             return
+        outputs = [o for o in outputs if not isinstance(o, Echo)]  # the edit below says it
         answered = None
-        if tap.action in (ANSWER, DONE, SKIP) and interview.state != question.id:
+        if tap.action in (ANSWER, DONE, PICK, KEEP, SKIP) and interview.state != question.id:
             answered = turn.services.views.answered(
                 question.prompt(turn.lang), self._answer_label(turn, question.id)
             )
@@ -453,9 +460,16 @@ class Handlers:
         text = turn.ui("tg_deleted", interviews=erased.interviews, cards=erased.cards)
         await turn.replace(message_id, text)
 
+    def _picked(self, turn: Turn, question_id: str, tap: Tap) -> list[str]:
+        """Return the answer a question back's button gives: the understood rest, then its own."""
+        question = self.services.coach.content.question(question_id)
+        if question.kind != "multi" or turn.session.pending_for != question_id:
+            return [tap.option_id]
+        return [*turn.session.pending, tap.option_id]
+
     def _offered(self, interview: Interview, tap: Tap) -> bool:
         """Return True if the button could be on the current question's keyboard."""
-        if tap.action not in (ANSWER, TOGGLE):
+        if tap.action not in (ANSWER, TOGGLE, PICK):
             return not tap.option_id
         question = self.services.coach.current(interview)[-1]
         return isinstance(question, QuestionView) and any(

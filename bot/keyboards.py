@@ -6,12 +6,14 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from flows.coach import QuestionView
+from flows.outputs import ClarifyView, QuestionView
 
 ANSWER, TOGGLE, DONE, BACK, SKIP, LANG, HISTORY, ERASE = "a", "t", "d", "b", "s", "l", "h", "x"
 CASE, SHARE, WORKSHOP, CHECKIN, REMIND = "c", "q", "w", "k", "r"
+PICK, KEEP = "p", "v"
 ACTIONS = frozenset(
     {ANSWER, TOGGLE, DONE, BACK, SKIP, LANG, HISTORY, ERASE, CASE, SHARE, WORKSHOP, CHECKIN, REMIND}
+    | {PICK, KEEP}
 )
 MAX_CALLBACK_BYTES = 64
 
@@ -49,8 +51,16 @@ def row_id(text: str) -> int | None:
 def question_keyboard(
     question: QuestionView, interview_id: str, pending: list[str], labels: dict[str, str]
 ) -> InlineKeyboardMarkup | None:
-    """Buttons for a choice question: one tap for single choice, toggles and Done for multi."""
+    """Buttons for a choice question: one tap for single choice, toggles and Done for multi.
+
+    With `labels["keep"]`, a question answered before gets a button that keeps that answer.
+    """
     rows: list[list[InlineKeyboardButton]] = []
+    if "keep" in labels:
+        keep = Tap(KEEP, interview_id, question.id)
+        rows.append([InlineKeyboardButton(labels["keep"], callback_data=keep.pack())])
+        if question.kind == "text":
+            return InlineKeyboardMarkup(rows)
     if question.kind == "single":
         for choice in question.choices:
             mark = "• " if choice.id in question.current else ""
@@ -75,6 +85,21 @@ def question_keyboard(
     if navigation:
         rows.append(navigation)
     return InlineKeyboardMarkup(rows)
+
+
+def clarify_keyboard(clarify: ClarifyView, interview_id: str) -> InlineKeyboardMarkup:
+    """One button per reading of an unclear answer; a tap settles it."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(
+                    choice.label,
+                    callback_data=Tap(PICK, interview_id, clarify.question_id, choice.id).pack(),
+                )
+            ]
+            for choice in clarify.choices
+        ]
+    )
 
 
 def language_keyboard() -> InlineKeyboardMarkup:

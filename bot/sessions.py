@@ -38,6 +38,7 @@ class Session:
     pending: list[str] = field(default_factory=list)
     pending_for: str | None = None
     question_message_id: int | None = None
+    refusals: int = 0
     card_answers: dict[str, AnswerValue] | None = None
     card_lang: Lang | None = None
     record_id: int | None = None
@@ -60,6 +61,7 @@ class Session:
         self.pending = []
         self.pending_for = None
         self.question_message_id = None
+        self.refusals = 0
         self.record_id = None
         self.version = 0
         self.class_id = None

@@ -19,16 +19,17 @@ from telegram import (
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest
 
-from bot.keyboards import question_keyboard, reminder_keyboard
+from bot.keyboards import clarify_keyboard, question_keyboard, reminder_keyboard
 from bot.services import Services
 from bot.sessions import Session
 from bot.views import split_messages
 from flows.card import StrategyCard
-from flows.coach import CardView, MistakeView, Notice, Output, QuestionView
 from flows.i18n import Lang, parse_lang
 from flows.machine import Interview
+from flows.outputs import CardView, ClarifyView, Echo, MistakeView, Notice, Output, QuestionView
 from flows.render_calendar import render_calendar_ics
 from flows.render_image import render_card_pngs
+from flows.validation import shorten
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +122,11 @@ class Turn:
         """Return the interview under way, rebuilt from the session, if any."""
         if self.interview is None and self.session.state is not None:
             self.interview = self.services.coach.resume(
-                self.lang, self.session.state, self.session.answers, self.session.mistakes_shown
+                self.lang,
+                self.session.state,
+                self.session.answers,
+                self.session.mistakes_shown,
+                self.session.refusals,
             )
         return self.interview
 
@@ -131,6 +136,7 @@ class Turn:
             self.session.state = self.interview.state
             self.session.answers = dict(self.interview.answers)
             self.session.mistakes_shown = list(self.interview.mistakes_shown)
+            self.session.refusals = self.interview.refusals
             self.session.lang = self.interview.lang
         fingerprint = self.session.fingerprint()
         if fingerprint == self.saved and self.update_id is None:
@@ -204,10 +210,15 @@ class Turn:
             self.session.pending = list(question.current)
             self.session.pending_for = question.id
         labels = {
-            "done": self.services.coach.content.text("tg_button_done")(self.lang),
-            "back": self.services.coach.content.text("tg_button_back")(self.lang),
-            "skip": self.services.coach.content.text("tg_button_skip")(self.lang),
+            "done": self.plain("tg_button_done"),
+            "back": self.plain("tg_button_back"),
+            "skip": self.plain("tg_button_skip"),
         }
+        given = question.current_text or ", ".join(
+            choice.label for choice in question.choices if choice.id in question.current
+        )
+        if given:
+            labels["keep"] = self.plain("tg_button_keep").format(answer=shorten(given, 40))
         return question_keyboard(question, self.session.interview_id, self.session.pending, labels)
 
     def question_html(self, question: QuestionView, prefix: list[str] | None = None) -> str:
@@ -222,6 +233,7 @@ class Turn:
         """Show the outputs: in place of the tapped question when possible, else as new messages."""
         views = self.services.views
         notices = [views.notice(o) for o in outputs if isinstance(o, Notice)]
+        echoes = [views.answered(o.prompt, o.answer) for o in outputs if isinstance(o, Echo)]
         mistakes = [o for o in outputs if isinstance(o, MistakeView)]
         final = outputs[-1] if outputs else None
         if isinstance(final, CardView) and self.interview is not None:
@@ -245,21 +257,38 @@ class Turn:
             # The tapped message closes with the answer and any mistake it revealed, so the
             # explanation stays in the chat right under its answer at no extra message.
             closing = [answered] if edit_message_id is not None and answered else []
-            head = [*closing, *(views.mistake(m, self.lang) for m in mistakes)]
+            # What a typed answer was taken to mean comes first: above its mistake, if any,
+            # else at the top of the next question.
+            lead = [] if mistakes else echoes
+            head = [*closing, *([] if lead else echoes)]
+            head += [views.mistake(m, self.lang) for m in mistakes]
             target = edit_message_id if closing else None
             if isinstance(final, QuestionView):
                 await self.post(head, target)
                 message = await self.send(
-                    self.question_html(final, notices), self.question_markup(final)
+                    self.question_html(final, [*lead, *notices]), self.question_markup(final)
                 )
                 self.session.question_message_id = message.message_id
+            elif isinstance(final, ClarifyView):
+                await self.post(head, target)
+                await self.ask_back(final)
             elif isinstance(final, CardView):
-                await self.post([*head, *notices, *views.card(final.card)], target)
+                await self.post([*head, *lead, *notices, *views.card(final.card)], target)
                 self.services.background.start(self.send_files(final.card))
                 self.card_shown = True
             else:
-                await self.post([*head, *(["\n".join(notices)] if notices else [])], target)
+                await self.post([*head, *lead, *(["\n".join(notices)] if notices else [])], target)
         await self.save()
+
+    async def ask_back(self, clarify: ClarifyView) -> None:
+        """Ask which reading of a typed answer was meant; the understood rest waits as pending."""
+        self.session.pending = list(clarify.sure)
+        self.session.pending_for = clarify.question_id
+        message = await self.send(
+            self.services.views.clarify(clarify, self.lang),
+            clarify_keyboard(clarify, self.session.interview_id),
+        )
+        self.session.question_message_id = message.message_id
 
     async def post(self, blocks: list[str], edit_message_id: int | None = None) -> None:
         """Send the blocks in as few messages as fit, the first in place of a message if given."""

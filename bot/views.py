@@ -6,9 +6,9 @@ from html import escape
 
 from flows.card import StrategyCard
 from flows.card_sections import Line, card_sections
-from flows.coach import MistakeView, Notice, QuestionView
 from flows.content import Content
 from flows.i18n import Lang
+from flows.outputs import ClarifyView, MistakeView, Notice, QuestionView
 
 MAX_MESSAGE = 4096
 
@@ -34,7 +34,8 @@ class Views:
             lines.append(self.ui("tg_for_user", lang, name=for_name))
         lines.append(f"<i>{self.ui('progress', lang, k=question.step, n=question.total)}</i>")
         lines.append(f"<b>{escape(question.prompt)}</b>")
-        lines.append(escape(question.help))
+        if not question.brief:
+            lines.append(escape(question.help))
         if question.kind == "multi":
             lines.append(f"<i>{self.ui('tg_hint_multi', lang)}</i>")
         elif question.kind == "text":
@@ -43,6 +44,10 @@ class Views:
             hint = "tg_hint_text" if question.required else "tg_hint_text_skip"
             lines.append(f"<i>{self.ui(hint, lang)}</i>")
         return "\n".join(lines)
+
+    def clarify(self, clarify: ClarifyView, lang: Lang) -> str:
+        """Render a question back: what was unclear, with its readings as buttons below."""
+        return f"🤔 {escape(clarify.text)}\n<i>{self.ui('tg_clarify_hint', lang)}</i>"
 
     def answered(self, prompt: str, answer: str) -> str:
         """Render a question once answered: its prompt and the answer just given."""

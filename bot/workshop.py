@@ -15,9 +15,9 @@ from telegram.ext import ContextTypes
 from bot.keyboards import WORKSHOP, Tap
 from bot.services import Services
 from bot.turn import language_of, send_pages
-from flows.coach import CardView, MistakeView, Output, QuestionView
 from flows.i18n import Lang
 from flows.machine import Interview
+from flows.outputs import CardView, MistakeView, Output, QuestionView
 from flows.render_calendar import render_calendar_ics
 from flows.render_image import render_card_pngs
 

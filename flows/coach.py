@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
@@ -12,10 +12,20 @@ from flows import requirements
 from flows.card import StrategyCard, build_card
 from flows.clock import rome_today
 from flows.conditions import Answers, AnswerValue, chosen, holds
-from flows.content import Content, Mistake, Question, load_content
+from flows.content import Content, Mistake, Option, Question, load_content
 from flows.i18n import Lang
+from flows.interpret import ChoiceReader, Unsure
 from flows.machine import CARD, Interview, InterviewMachine
-from flows.validation import Accepted, Problem, parse_typed_choice, validate_choice, validate_text
+from flows.outputs import (
+    CardView,
+    Choice,
+    MistakeView,
+    Notice,
+    Output,
+    QuestionView,
+)
+from flows.typed_replies import TypedReplies
+from flows.validation import Accepted, Problem, validate_choice, validate_text
 from flows.wording import fill
 
 UI_KEYS = frozenset(
@@ -31,8 +41,17 @@ UI_KEYS = frozenset(
         "error_only_one",
         "error_exclusive",
         "error_empty_choice",
-        "error_not_a_number",
         "error_out_of_range",
+        "error_not_understood",
+        "error_choice_too_long",
+        "examples_single",
+        "examples_multi",
+        "word_or",
+        "quoted",
+        "clarify_intro",
+        "clarify_amount",
+        "clarify_number",
+        "nothing_to_keep",
         "skip_refused",
         "back_at_start",
         "already_finished",
@@ -40,60 +59,10 @@ UI_KEYS = frozenset(
     }
 )
 
-
-@dataclass(frozen=True)
-class Choice:
-    """An option as shown: its stable id and its label in the user's language."""
-
-    id: str
-    label: str
-
-
-@dataclass(frozen=True)
-class QuestionView:
-    """A question to ask now, with its progress and any answer already given."""
-
-    id: str
-    kind: str
-    prompt: str
-    help: str
-    choices: list[Choice]
-    current: list[str]
-    current_text: str | None
-    step: int
-    total: int
-    required: bool
-    exclusive: frozenset[str] = field(default_factory=frozenset)
-
-
-@dataclass(frozen=True)
-class MistakeView:
-    """A common mistake just revealed by an answer, explained for this business."""
-
-    id: str
-    number: int
-    title: str
-    why: str
-    fix: str
-
-
-@dataclass(frozen=True)
-class Notice:
-    """A short message: an error to fix, or information."""
-
-    key: str
-    text: str
-    is_error: bool = True
-
-
-@dataclass(frozen=True)
-class CardView:
-    """The finished strategy card."""
-
-    card: StrategyCard
-
-
-Output = Notice | MistakeView | QuestionView | CardView
+EXAMPLED = frozenset({"error_not_understood", "error_empty_choice", "error_choice_too_long"})
+"""Refusals of a typed choice that end with example answers in words."""
+FULL_AFTER_REFUSALS = 2
+"""From this refusal on one question, the question is shown again in full."""
 
 
 def load_checked_content(directory: Path | None = None) -> Content:
@@ -122,6 +91,8 @@ class Coach:
         self.machine = InterviewMachine(content)
         self.today = today
         """The clock every plan is dated from: Rome's date, or a fixed day in tests."""
+        self._readers: dict[tuple[str, tuple[str, ...]], ChoiceReader] = {}
+        self.replies = TypedReplies(content)
 
     def build_card(self, answers: Answers, lang: Lang) -> StrategyCard:
         """Build a card for these answers, with its calendar from the next Monday."""
@@ -137,9 +108,10 @@ class Coach:
         state: str,
         answers: dict[str, AnswerValue],
         mistakes_shown: list[str],
+        refusals: int = 0,
     ) -> Interview:
         """Rebuild a stored interview from its plain facts."""
-        return self.machine.attach(Interview(lang, answers, mistakes_shown), state)
+        return self.machine.attach(Interview(lang, answers, mistakes_shown, refusals), state)
 
     def release(self, interview: Interview) -> None:
         """Detach an interview from the shared machine once it is stored."""
@@ -156,32 +128,60 @@ class Coach:
         return CardView(self.build_card(interview.answers, interview.lang))
 
     def answer_typed(self, interview: Interview, raw: str) -> list[Output]:
-        """Take a typed answer: free text, or option numbers/labels for a choice question."""
+        """Take a typed answer: free text, or option numbers, names and amounts for a choice.
+
+        An empty answer keeps the current one, if there is one.
+        """
         if interview.state == CARD:
             return [self._notice(interview, "already_finished", is_error=False)]
         question = self.content.question(interview.state)
+        if not raw.strip() and interview.answers.get(question.id) is not None:
+            return self.keep(interview)
         if question.kind == "text":
             return self._apply(interview, question, validate_text(question, raw))
         options = self.content.options_of(question, interview.answers)
-        labels = [option.label(interview.lang) for option in options]
-        return self._apply(interview, question, parse_typed_choice(question, options, raw, labels))
+        reading = self._reader(question, options).read(raw)
+        if isinstance(reading, Problem):
+            return self._refuse(interview, question, reading, typed=True)
+        if isinstance(reading, Unsure):
+            return [self.replies.clarify(question, options, reading, interview.lang)]
+        outcome = validate_choice(question, options, reading.option_ids)
+        if isinstance(outcome, Problem):
+            return self._refuse(interview, question, outcome, typed=True)
+        return self._apply(interview, question, outcome, echo=True)
 
-    def answer_options(self, interview: Interview, option_ids: list[str]) -> list[Output]:
-        """Take an answer given as option ids (buttons)."""
+    def answer_options(
+        self, interview: Interview, option_ids: list[str], *, echo: bool = False
+    ) -> list[Output]:
+        """Take an answer given as option ids (buttons, or a pick from a question back)."""
         if interview.state == CARD:
             return [self._notice(interview, "already_finished", is_error=False)]
         question = self.content.question(interview.state)
         if question.kind == "text":
             return [self._notice(interview, "error_stale_option"), *self.current(interview)]
         options = self.content.options_of(question, interview.answers)
-        return self._apply(interview, question, validate_choice(question, options, option_ids))
+        outcome = validate_choice(question, options, option_ids)
+        return self._apply(interview, question, outcome, echo=echo)
 
-    def skip(self, interview: Interview) -> list[Output]:
-        """Skip the current question, unless the card needs it."""
+    def keep(self, interview: Interview) -> list[Output]:
+        """Keep the current question's answer and move on."""
         if interview.state == CARD:
             return [self._notice(interview, "already_finished", is_error=False)]
+        question = self.content.question(interview.state)
+        value = interview.answers.get(question.id)
+        if value is None:
+            return [self._notice(interview, "nothing_to_keep"), *self.current(interview)]
+        return self._apply(interview, question, Accepted(value), echo=True)
+
+    def skip(self, interview: Interview) -> list[Output]:
+        """Skip the current question, unless the card needs it; an answer given stays."""
+        if interview.state == CARD:
+            return [self._notice(interview, "already_finished", is_error=False)]
+        if interview.answers.get(interview.state) is not None:
+            return self.keep(interview)
         if self.content.question(interview.state).required:
             return [self._notice(interview, "skip_refused"), *self.current(interview)]
+        interview.refusals = 0
         self.machine.skip(interview)
         return self.current(interview)
 
@@ -189,27 +189,61 @@ class Coach:
         """Go back to the previously asked question."""
         if not self.machine.back(interview):
             return [self._notice(interview, "back_at_start"), *self.current(interview)]
+        interview.refusals = 0
         return self.current(interview)
 
     def restart(self, interview: Interview) -> list[Output]:
         """Forget the answers and start again."""
         self.machine.restart(interview)
+        interview.refusals = 0
         return [self._notice(interview, "restarted", is_error=False), *self.current(interview)]
 
     def _apply(
-        self, interview: Interview, question: Question, outcome: Accepted | Problem
+        self,
+        interview: Interview,
+        question: Question,
+        outcome: Accepted | Problem,
+        *,
+        echo: bool = False,
     ) -> list[Output]:
         if isinstance(outcome, Problem):
-            return [self._problem(interview, question, outcome), *self.current(interview)]
+            return self._refuse(interview, question, outcome)
         notices: list[Output] = [
             self._problem(interview, question, n, False) for n in outcome.notices
         ]
+        if echo:
+            notices.insert(0, self.replies.echo(question, outcome.value, interview.lang))
+        interview.refusals = 0
         self.machine.answer(interview, outcome.value)
         return [
             *notices,
             *self._revealed_mistakes(interview, question.id),
             *self.current(interview),
         ]
+
+    def _reader(self, question: Question, options: list[Option]) -> ChoiceReader:
+        """Return the question's reader for these options, built once."""
+        key = (question.id, tuple(option.id for option in options))
+        if key not in self._readers:
+            self._readers[key] = ChoiceReader(question, options, self.content.typing)
+        return self._readers[key]
+
+    def _refuse(
+        self, interview: Interview, question: Question, problem: Problem, *, typed: bool = False
+    ) -> list[Output]:
+        """Say what was wrong, then ask again: a typed choice briefly, in full from its second."""
+        notice = self._problem(interview, question, problem)
+        view = self._question_view(interview)
+        if not typed or question.kind == "text":
+            return [notice, view]
+        interview.refusals += 1
+        if problem.key in EXAMPLED:
+            options = self.content.options_of(question, interview.answers)
+            hint = self.replies.examples(question, options, interview.lang)
+            notice = Notice(notice.key, f"{notice.text} {hint}")
+        if interview.refusals < FULL_AFTER_REFUSALS:
+            view = replace(view, brief=True)
+        return [notice, view]
 
     def _revealed_mistakes(self, interview: Interview, question_id: str) -> list[Output]:
         """Explain each mistake this very answer reveals, once per interview."""

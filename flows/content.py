@@ -14,6 +14,7 @@ from pydantic import BaseModel, Field, ValidationError, field_validator, model_v
 from flows.budget import REPLY_CHECKS_OFFERED as REPLY_CHECKS
 from flows.conditions import AnswerIn, Answers, AnswerValue, Condition, holds
 from flows.i18n import LANGS, StrictModel, Text
+from flows.typed_words import Range, TypingWords, Words
 
 Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$", max_length=32)]
 """Stable ids: short enough for Telegram's 64-byte callback data."""
@@ -31,6 +32,10 @@ class Option(StrictModel):
     short: Text | None = None
     exclusive: bool = False
     value: float | None = None
+    words: Words = Words()
+    """What people type for this option besides its label, in either language."""
+    range: Range | None = None
+    """The amounts it stands for, in its question's unit ("2 ore" is 1–3 hours)."""
 
 
 class Question(StrictModel):
@@ -48,6 +53,8 @@ class Question(StrictModel):
     max_length: int = Field(default=120, ge=1)
     place: bool = False
     """A typed place name: title-cased in sentences when typed all in lower case."""
+    unit: Id | None = None
+    """The unit of its options' ranges (see typing.yaml), for answers typed as amounts."""
 
     @model_validator(mode="after")
     def _options_fit_kind(self) -> Question:
@@ -402,6 +409,7 @@ class Content(BaseModel):
     occasions: list[Occasion] = []
     plan: PlanContent | None = None
     playbooks: list[Playbook] = []
+    typing: TypingWords = TypingWords()
 
     def question(self, question_id: str) -> Question:
         """Return the question with this id."""
@@ -474,6 +482,7 @@ FILES = {
     "plan": "plan.yaml",
     "dates": "dates.yaml",
     "playbooks": "playbooks.yaml",
+    "typing": "typing.yaml",
 }
 TRADES_DIR = "trades"
 """One file per option of the question `business_type`: trades/<option id>.yaml."""
@@ -523,6 +532,7 @@ def load_content(
         occasions=sections["dates"].dates,
         plan=sections["plan"].plan,
         playbooks=sections["playbooks"].playbooks,
+        typing=sections["typing"].typing,
     )
     _check(content, set(required_questions), set(required_ui), set(card_placeholders))
     for kind, required, present in (
@@ -592,11 +602,16 @@ class _Playbooks(StrictModel):
     playbooks: list[Playbook] = Field(min_length=1)
 
 
+class _Typing(StrictModel):
+    typing: TypingWords
+
+
 _SECTION_MODELS: dict[str, type[StrictModel]] = {
     "trade": _Trade,
     "dates": _Dates,
     "plan": _Plan,
     "playbooks": _Playbooks,
+    "typing": _Typing,
     "questions": _Questions,
     "mistakes": _Mistakes,
     "platforms": _Platforms,
@@ -637,6 +652,17 @@ def _key(loc: tuple[int | str, ...], body: Any) -> str:
     return "".join(parts) or "(top)"
 
 
+def _check_unit(content: Content, question: Question, key: str) -> None:
+    """Check that a unit is declared in typing.yaml and that only a question with one has ranges."""
+    if question.unit is not None and content.typing.unit(question.unit) is None:
+        raise ContentError("questions.yaml", f"{key}.unit", f"unknown unit {question.unit!r}")
+    for option in question.options:
+        if option.range is not None and question.unit is None:
+            raise ContentError(
+                "questions.yaml", f"{key}.options.{option.id}.range", "needs the question's unit"
+            )
+
+
 def _check(
     content: Content, required_questions: set[str], required_ui: set[str], placeholders: set[str]
 ) -> None:
@@ -665,6 +691,7 @@ def _check(
     position = {q.id: index for index, q in enumerate(questions)}
     for question in questions:
         key = f"questions.{question.id}"
+        _check_unit(content, question, key)
         if question.options_from is not None:
             source_index = position.get(question.options_from)
             if source_index is None or source_index >= position[question.id]:

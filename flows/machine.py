@@ -27,10 +27,13 @@ class Interview:
         lang: Lang,
         answers: dict[str, AnswerValue] | None = None,
         mistakes_shown: list[str] | None = None,
+        refusals: int = 0,
     ) -> None:
         self.lang: Lang = lang
         self.answers: dict[str, AnswerValue] = dict(answers or {})
         self.mistakes_shown: list[str] = list(mistakes_shown or [])
+        self.refusals = refusals
+        """Typed answers to the current question not understood in a row."""
 
     @property
     def finished(self) -> bool:

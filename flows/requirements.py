@@ -187,6 +187,8 @@ FRONT_END_UI = frozenset(
         "goodbye",
         "skip_hint",
         "required_hint",
+        "console_keep_hint",
+        "console_clarify_hint",
     }
 )
 
@@ -234,6 +236,8 @@ TELEGRAM_UI = frozenset(
         "tg_button_done",
         "tg_button_back",
         "tg_button_skip",
+        "tg_button_keep",
+        "tg_clarify_hint",
         "tg_skipped",
         "tg_card_caption",
         "tg_calendar_caption",

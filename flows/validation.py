@@ -28,12 +28,9 @@ class Accepted:
 
 Outcome = Accepted | Problem
 
-_SEPARATORS = re.compile(r"[,;\s]+")
 _SPACES = re.compile(r"\s+")
 # Letters and symbols to Unicode that draw nothing: Hangul fillers, the blank Braille pattern.
 _BLANKS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
-_MAX_DIGITS = 6
-"""No option number is longer; int() refuses over 4300 digits, so longer ones are not read."""
 
 
 def clean_text(raw: str) -> str:
@@ -94,37 +91,3 @@ def validate_choice(question: Question, options: list[Option], picked: list[str]
     if exclusive and len(unique) > 1:
         return Problem("error_exclusive", {"option": exclusive[0].id})
     return Accepted([option.id for option in options if option.id in unique])
-
-
-def parse_typed_choice(
-    question: Question, options: list[Option], raw: str, labels: list[str]
-) -> Outcome:
-    """Read '2', '1,3' or an option's label typed for a choice question."""
-    text = clean_text(raw)
-    if not text:
-        return Problem("error_empty_choice", {"max": len(options)})
-    by_label = _match_label(text, labels)
-    if by_label is not None:
-        return validate_choice(question, options, [options[by_label].id])
-    parts = [part for part in _SEPARATORS.split(text) if part]
-    # isdecimal, not isdigit: int() cannot read digits such as '²'.
-    if not all(part.isdecimal() for part in parts):
-        return Problem("error_not_a_number", {"max": len(options)})
-    outside = (p for p in parts if len(p) > _MAX_DIGITS or not 1 <= int(p) <= len(options))
-    wrong = next(outside, None)
-    if wrong is not None:
-        number = int(wrong) if len(wrong) <= _MAX_DIGITS else shorten(wrong, _MAX_DIGITS)
-        return Problem("error_out_of_range", {"number": number, "max": len(options)})
-    return validate_choice(question, options, [options[int(p) - 1].id for p in parts])
-
-
-def _match_label(text: str, labels: list[str]) -> int | None:
-    """Return the index of the label the text names (whole label, or a unique start)."""
-    wanted = text.casefold()
-    exact = [i for i, label in enumerate(labels) if label.casefold() == wanted]
-    if exact:
-        return exact[0]
-    if len(wanted) < 3 or wanted.isdigit():
-        return None
-    starts = [i for i, label in enumerate(labels) if label.casefold().startswith(wanted)]
-    return starts[0] if len(starts) == 1 else None

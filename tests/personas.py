@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flows.coach import CardView, Coach, MistakeView, Output, QuestionView
+from flows.coach import Coach
 from flows.conditions import AnswerValue
 from flows.i18n import Lang
 from flows.machine import Interview
+from flows.outputs import CardView, MistakeView, Output, QuestionView
 
 CAREFUL_BAKERY: dict[str, AnswerValue] = {
     "business_type": "food",

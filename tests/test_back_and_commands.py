@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from flows.coach import Coach, MistakeView, Notice, QuestionView
+from flows.coach import Coach
 from flows.conditions import AnswerValue
 from flows.machine import Interview
+from flows.outputs import MistakeView, Notice, QuestionView
 from tests.personas import CAREFUL_BAKERY, play
 
 

@@ -40,7 +40,7 @@ ENGLISH_SESSION = [
     "3",
     "4",
     "1,5",
-    "4",
+    "8 hours",
     "3",
     "3",
     "2",  # the marketing department: mistake 3

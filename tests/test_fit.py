@@ -13,11 +13,12 @@ from pydantic import BaseModel
 
 from flows.card import StrategyCard, build_card, card_advice, recent_fact, round_euros
 from flows.card_sections import card_sections
-from flows.coach import Coach, MistakeView, load_checked_content
+from flows.coach import Coach, load_checked_content
 from flows.conditions import AnswerValue, holds
 from flows.content import Content, DateRule, Playbook
 from flows.i18n import LANGS, Lang, Text
 from flows.occasions import occurs
+from flows.outputs import MistakeView
 from flows.playbooks import advice_for, planned_answers
 from flows.render_text import render_markdown
 from flows.wording import Writer, place_name, quoted

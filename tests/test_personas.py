@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from flows.coach import Coach, MistakeView, QuestionView
+from flows.coach import Coach
+from flows.outputs import MistakeView, QuestionView
 from flows.render_text import render_markdown
 from tests.personas import CAREFUL_BAKERY, MISTAKE_TRIGGERS, play
 

@@ -26,7 +26,7 @@ import copy
 import string
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 import pytest
@@ -34,20 +34,21 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
-from flows.coach import (
-    CardView,
-    Choice,
-    Coach,
-    MistakeView,
-    Notice,
-    Output,
-    QuestionView,
-    load_checked_content,
-)
+from flows.coach import Coach, load_checked_content
 from flows.conditions import AnswerValue, chosen, holds
 from flows.content import Question
 from flows.i18n import LANGS, Lang
 from flows.machine import CARD, Interview
+from flows.outputs import (
+    CardView,
+    Choice,
+    ClarifyView,
+    Echo,
+    MistakeView,
+    Notice,
+    Output,
+    QuestionView,
+)
 from flows.render_text import render_markdown
 
 
@@ -73,7 +74,8 @@ TEXT_ERRORS = frozenset({"error_empty", "error_too_short"})
 CHOICE_ERRORS = frozenset(
     {
         "error_empty_choice",
-        "error_not_a_number",
+        "error_not_understood",
+        "error_choice_too_long",
         "error_out_of_range",
         "error_only_one",
         "error_exclusive",
@@ -249,7 +251,15 @@ def send(coach: Coach, interview: Interview, move: Move | None) -> list[Output]:
     if move.taps is not None:
         return list(coach.answer_options(interview, move.taps))
     assert move.typed is not None
-    return list(coach.answer_typed(interview, move.typed))
+    outputs = list(coach.answer_typed(interview, move.typed))
+    asked = outputs[-1]
+    if isinstance(asked, ClarifyView):
+        # A number that is also an amount ("1" on hours) is asked back: the person meant the
+        # option's number, and settles it with one more tap, as on Telegram.
+        assert any(ch.isdecimal() for ch in move.typed) and len(outputs) == 1, outputs
+        meant = next(c.id for c in asked.choices if c.id == move.expected)
+        return list(coach.answer_options(interview, [*asked.sure, meant], echo=True))
+    return outputs
 
 
 # --- checks shared by the machine and the replays --------------------------------------------
@@ -265,8 +275,10 @@ def check_moved_on(interview: Interview, before: QuestionView, outputs: Sequence
     """An accepted answer or skip: one question on (the next that applies), or the card."""
     *extra, last = outputs
     for output in extra:
-        assert isinstance(output, MistakeView) or (
-            isinstance(output, Notice) and not output.is_error
+        assert (
+            isinstance(output, MistakeView)
+            or (isinstance(output, Notice) and not output.is_error)
+            or (isinstance(output, Echo) and output.question_id == before.id)
         ), output
     if isinstance(last, CardView):
         assert interview.state == CARD
@@ -284,8 +296,13 @@ def check_moved_on(interview: Interview, before: QuestionView, outputs: Sequence
 def check_stored(interview: Interview, before: QuestionView, move: Move | None) -> None:
     """The answer just taken is stored as given (trimmed when too long)."""
     value = interview.answers[before.id]
-    if move is None:
-        assert value is None
+    if move is None:  # a skip keeps an answer given before, if any
+        given: AnswerValue = before.current_text or (
+            before.current[:1] if before.kind == "single" else before.current
+        )
+        if isinstance(given, list) and before.kind == "single":
+            given = given[0] if given else None
+        assert value == (given or None), (value, given)
     elif move.trims:
         assert move.typed is not None and isinstance(value, str)
         question = _coach().content.question(before.id)
@@ -429,7 +446,8 @@ class InterviewProperties(RuleBasedStateMachine):
         notice, again = outputs
         assert isinstance(notice, Notice) and notice.is_error and notice.key in keys, notice
         assert notice.text.strip()
-        assert again == view
+        # Right after a typed answer was not understood the question comes back brief.
+        assert isinstance(again, QuestionView) and replace(again, brief=False) == view
         assert self.facts() == facts
         return notice
 
@@ -465,6 +483,14 @@ class InterviewProperties(RuleBasedStateMachine):
         outputs = list(self.coach.answer_typed(self.interview, typed))
         visible = sum(draws_something(ch) for ch in typed)
         first = outputs[0]
+        if isinstance(outputs[-1], ClarifyView):  # read two ways: asked back, nothing stored
+            assert len(outputs) == 1 and self.facts() == facts
+            assert {c.id for c in outputs[-1].choices} <= {c.id for c in view.choices}
+            return
+        if not typed.strip() and (view.current or view.current_text):  # an empty line keeps it
+            assert isinstance(first, Echo) and first.question_id == view.id
+            self.moved_on(view, outputs, None)
+            return
         if isinstance(first, Notice) and first.is_error:
             keys = TEXT_ERRORS if question.kind == "text" else CHOICE_ERRORS
             notice = self.refused(facts, view, outputs, keys)
@@ -508,7 +534,7 @@ class InterviewProperties(RuleBasedStateMachine):
     def skip(self) -> None:
         question, view, facts = self.question(), self.view(), self.facts()
         outputs = list(self.coach.skip(self.interview))
-        if question.required:
+        if question.required and not (view.current or view.current_text):
             self.refused(facts, view, outputs, frozenset({"skip_refused"}))
         else:
             self.moved_on(view, outputs, None)
@@ -687,8 +713,8 @@ def test_an_answer_that_draws_nothing_is_asked_again(lang: Lang, typed: str) -> 
 @pytest.mark.parametrize(
     ("typed", "key", "shown"),
     [
-        ("²", "error_not_a_number", None),  # a digit to isdigit(), not to int()
-        ("1, ³", "error_not_a_number", None),
+        ("²", "error_not_understood", None),  # a digit to isdigit(), not to int()
+        ("1, ³", "error_not_understood", None),
         ("0" * 4400, "error_out_of_range", "00000…"),  # more digits than int() reads
         ("9" * 5000 + ",1", "error_out_of_range", "99999…"),
         ("9" * 4000, "error_out_of_range", "99999…"),  # would not fit a Telegram message
@@ -699,7 +725,7 @@ def test_odd_numbers_are_refused_not_crashed_on(typed: str, key: str, shown: str
     interview = coach.new_interview("en")
     try:
         notice, question = coach.answer_typed(interview, typed)
-        assert isinstance(notice, Notice) and notice.key == key and len(notice.text) < 200
+        assert isinstance(notice, Notice) and notice.key == key and len(notice.text) < 400
         assert shown is None or shown in notice.text
         assert isinstance(question, QuestionView) and interview.answers == {}
     finally:

@@ -61,6 +61,7 @@ class InterviewRow(Base):
     pending: Mapped[list[str]] = mapped_column(default=list)
     pending_for: Mapped[str | None] = mapped_column(String(32))
     question_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    refusals: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(

@@ -76,6 +76,7 @@ class SqlSessionStore:
             session.pending = list(interview.pending)
             session.pending_for = interview.pending_for
             session.question_message_id = interview.question_message_id
+            session.refusals = interview.refusals
             session.record_id = interview.id
             session.version = interview.version
             session.class_id = interview.class_id
@@ -183,6 +184,7 @@ async def _save_interview(db: AsyncSession, session: Session) -> None:
         "pending": list(session.pending),
         "pending_for": session.pending_for,
         "question_message_id": session.question_message_id,
+        "refusals": session.refusals,
     }
     if session.record_id is None:
         if session.state is None:
