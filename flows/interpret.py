@@ -73,6 +73,8 @@ class _Name:
 
     option_id: str
     tokens: tuple[str, ...]
+    synonym: bool
+    """One of the option's words: typed whole, a word of it alone says little ("out of town")."""
 
 
 def read_choice(
@@ -279,7 +281,10 @@ class ChoiceReader:
         if not ranked or ranked[0][1] < LIKELY:
             return self._lost(typed)
         best_id, best = ranked[0]
-        rivals = [option_id for option_id, score in ranked[1:] if score >= best - CLOSE]
+        close = (
+            EXACT if best == EXACT else best - CLOSE
+        )  # only a name typed whole ties a whole name
+        rivals = [option_id for option_id, score in ranked[1:] if score >= close]
         if best >= SURE and not rivals:
             return Understood([best_id])
         asked = [best_id, *rivals]
@@ -297,9 +302,10 @@ class ChoiceReader:
         typed = " ".join(tokens)
         scores: dict[str, float] = {}
         for name in self.names:
-            score = _name_score(tokens, name.tokens, covering)
+            score = _name_score(tokens, name, covering)
             if score < LIKELY:
-                score = fuzz.ratio(typed, " ".join(name.tokens))
+                spelled = " ".join(name.tokens)
+                score = max(fuzz.ratio(typed, spelled), fuzz.token_sort_ratio(typed, spelled))
             if score > scores.get(name.option_id, 0.0):
                 scores[name.option_id] = score
         return {option_id: score for option_id, score in scores.items() if score >= LIKELY}
@@ -326,29 +332,38 @@ class ChoiceReader:
         return kept or words
 
     def _names_of(self, option: Option) -> list[_Name]:
-        texts = [option.label.it, option.label.en, *option.words.every()]
+        texts = [option.label.it, option.label.en]
         if option.short is not None:
             texts += [option.short.it, option.short.en]
         for label in (option.label.it, option.label.en):
             main, _, bracket = label.partition("(")
             texts.append(main)
             texts += [part.strip(" .…") for part in bracket.rstrip(")").split(",") if part.strip()]
-        names = {tuple(self._tokens(text)) for text in texts}
-        return [_Name(option.id, tokens) for tokens in sorted(names) if tokens]
+        named = {tuple(self._tokens(text)) for text in texts}
+        synonyms = {tuple(self._tokens(word)) for word in option.words.every()} - named
+        return [
+            _Name(option.id, tokens, tokens in synonyms)
+            for tokens in sorted(named | synonyms)
+            if tokens
+        ]
 
 
-def _name_score(typed: list[str], name: tuple[str, ...], covering: bool) -> float:
+def _name_score(typed: list[str], name: _Name, covering: bool) -> float:
     """Score a name against the typed words: exact, one inside the other, or nothing.
 
-    A name inside a longer answer scores 90 and up, longer names first (`covering` skips it);
+    A name inside a longer answer scores 90 and up by the share of it it explains, below
+    certain when under half (`covering` skips it);
     the answer inside a name 89, so one option holding it is taken and two are asked back.
     """
     words = tuple(typed)
-    if words == name:
+    if words == name.tokens:
         return EXACT
-    if not covering and _inside(name, words):
-        return NAME_IN_ANSWER + min(len(name), 9)
-    if _inside(words, name):
+    if not covering and _inside(name.tokens, words):
+        # The share of the answer the name explains: "ho un bar" is the bar, but "nothing
+        # written, just ideas" is not the option whose synonym is "nothing".
+        share = len(name.tokens) / len(words)
+        return NAME_IN_ANSWER + 9 * share if share >= 0.5 else LIKELY + 10 * share
+    if not name.synonym and _inside(words, name.tokens):
         return ANSWER_IN_NAME
     return 0.0
 

@@ -9,6 +9,7 @@ import tempfile
 from pathlib import Path
 
 import icalendar
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -201,3 +202,87 @@ def test_a_reader_that_goes_away_is_not_an_error() -> None:
     _, stderr = process.communicate(input=b"1\nShoes\n3\n" * 50, timeout=60)
     assert process.returncode == 0
     assert b"Traceback" not in stderr
+
+
+HAIRDRESSER_IN_WORDS = [
+    "parrucchiera",
+    "tagli e colore per donne",
+    "pubblico ogni tanto",
+    "più clienti in salone",
+    "Torino, San Salvario",
+    "donne 30-50 anni",
+    "instagram, facebook",
+    "instagram",
+    "foto e video",
+    "5",  # five hours, or option 5? It is asked back
+    "1",  # five hours
+    "rispondo ai commenti quando posso",
+    "prima la fiducia, poi le vendite",
+    "io",
+    "50 euro",
+    "stessa idea adattata",
+    "no",  # which "no"? Asked back
+    "1",
+]
+
+BAKER_IN_WORDS = [
+    "bakery",
+    "gluten-free cakes",
+    "I post now and then",
+    "get known",
+    "families",
+    "in my town",
+    "insta and fb",
+    "instagram",
+    "photos and reels",
+    "about 4 hours",
+    "useful content and chatting with customers",
+    "within 3-6 months, by sales",
+    "a dedicated person",
+    "€200",
+    "different content for each network",
+    "nothing written, just ideas",
+]
+
+
+@pytest.mark.parametrize(
+    ("lang", "lines", "card", "understood"),
+    [
+        (
+            "it",
+            HAIRDRESSER_IN_WORDS,
+            "Ecco la tua scheda",
+            [
+                "✔ Servizi alla persona (estetica, palestra, parrucchiere…)",
+                "✔ Adulti (35–54)",
+                "✔ Foto, Video brevi (sotto il minuto)",
+                "✔ 3–6 ore",
+                "✔ Io, nei ritagli di tempo",
+                "✔ Meno di 100 € al mese",
+                "✔ No, pubblico quando mi viene l'ispirazione",
+            ],
+        ),
+        (
+            "en",
+            BAKER_IN_WORDS,
+            "Here is your strategy card",
+            [
+                "✔ Café, restaurant, bakery",
+                "✔ Instagram, Facebook",
+                "✔ 3–6 hours",
+                "✔ €100–300 a month",
+                "✔ I have ideas, but nothing written",
+            ],
+        ),
+    ],
+)
+def test_a_person_typing_every_answer_in_words_reaches_the_card(
+    lang: str, lines: list[str], card: str, understood: list[str]
+) -> None:
+    result = run(lines, "--lang", lang)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert card in out
+    assert out.count("❗") <= 1, "at most one refusal"
+    for line in understood:
+        assert line in out.splitlines(), line
