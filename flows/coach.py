@@ -138,7 +138,11 @@ class Coach:
         if not raw.strip() and interview.answers.get(question.id) is not None:
             return self.keep(interview)
         if question.kind == "text":
-            return self._apply(interview, question, validate_text(question, raw))
+            before = interview.answers.get(question.id)
+            outcome = validate_text(question, raw)
+            # A typed text is its own echo, unless it replaces an earlier answer.
+            changes = isinstance(outcome, Accepted) and before not in (None, outcome.value)
+            return self._apply(interview, question, outcome, echo=changes)
         options = self.content.options_of(question, interview.answers)
         reading = self._reader(question, options).read(raw)
         if isinstance(reading, Problem):

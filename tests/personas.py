@@ -30,6 +30,19 @@ CAREFUL_BAKERY: dict[str, AnswerValue] = {
     "editorial_plan": "written",
 }
 
+# A hairdresser who types every answer in words, up to the hours question.
+HAIRDRESSER_TYPING = [
+    "parrucchiera",
+    "tagli e colore per donne",
+    "pubblico ogni tanto",
+    "più clienti in salone",
+    "Torino, San Salvario",
+    "donne 30-50 anni",
+    "instagram, facebook",
+    "instagram",
+    "foto e video",
+]
+
 # One change to the careful persona per mistake: (question that reveals it, answer).
 MISTAKE_TRIGGERS: dict[str, tuple[str, AnswerValue]] = {
     "promo_only": ("social_use", "promo_only"),

@@ -11,6 +11,8 @@ from pathlib import Path
 import icalendar
 import pytest
 
+from tests.personas import HAIRDRESSER_TYPING
+
 ROOT = Path(__file__).resolve().parent.parent
 
 ITALIAN_SESSION = [
@@ -205,15 +207,7 @@ def test_a_reader_that_goes_away_is_not_an_error() -> None:
 
 
 HAIRDRESSER_IN_WORDS = [
-    "parrucchiera",
-    "tagli e colore per donne",
-    "pubblico ogni tanto",
-    "più clienti in salone",
-    "Torino, San Salvario",
-    "donne 30-50 anni",
-    "instagram, facebook",
-    "instagram",
-    "foto e video",
+    *HAIRDRESSER_TYPING,
     "5",  # five hours, or option 5? It is asked back
     "1",  # five hours
     "rispondo ai commenti quando posso",

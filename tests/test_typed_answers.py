@@ -324,3 +324,14 @@ def test_after_back_an_empty_line_or_skip_keeps_the_answer(coach: Coach) -> None
     coach.skip(interview)
     assert interview.answers["hours"] is None, "skip leaves unanswered only what had no answer"
     coach.release(interview)
+
+
+def test_a_typed_text_is_said_back_only_when_it_replaces_an_answer(coach: Coach) -> None:
+    interview = at(coach, "offer", "it")
+    first = list(coach.answer_typed(interview, "tagli e colore"))
+    assert not any(isinstance(o, Echo) for o in first)
+    coach.back(interview)
+    again = list(coach.answer_typed(interview, "tagli, colore e pieghe"))
+    echo = again[0]
+    assert isinstance(echo, Echo) and echo.answer == "tagli, colore e pieghe"
+    coach.release(interview)

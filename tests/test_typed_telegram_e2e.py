@@ -6,6 +6,7 @@ from bot.storage.repository import SqlSessionStore
 from flows.coach import Coach
 from flows.content import Content
 from tests.fake_telegram import BotMessage, FakeTelegram, FakeUser
+from tests.personas import HAIRDRESSER_TYPING
 from tests.telegram_support import PROGRESS, running_bot
 
 
@@ -46,18 +47,9 @@ async def test_a_hairdresser_typing_every_answer_reaches_the_card(
     async with running_bot(tg, coach, store):
         await user.send("/start")
         await user.next_bot_message()
-        reply = await _say(tg, user, "parrucchiera")
+        reply = await _say(tg, user, HAIRDRESSER_TYPING[0])
         assert "✔️ Servizi alla persona" in reply.text, "the answer taken is said back"
-        for text in (
-            "tagli e colore per donne",
-            "pubblico ogni tanto",
-            "più clienti in salone",
-            "Torino, San Salvario",
-            "donne 30-50 anni",
-            "instagram, facebook",
-            "instagram",
-            "foto e video",
-        ):
+        for text in HAIRDRESSER_TYPING[1:]:
             reply = await _say(tg, user, text)
             assert "❗" not in reply.text, (text, reply.text)
         assert "✔️ Foto, Video brevi" in reply.text
