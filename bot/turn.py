@@ -138,6 +138,10 @@ class Turn:
             self.session.mistakes_shown = list(self.interview.mistakes_shown)
             self.session.refusals = self.interview.refusals
             self.session.lang = self.interview.lang
+            if self.session.pending_for != self.interview.state:
+                # Ticks belong to the question on screen: once it is answered they are stale,
+                # and coming back to it must start from its stored answer.
+                self.session.pending, self.session.pending_for = [], None
         fingerprint = self.session.fingerprint()
         if fingerprint == self.saved and self.update_id is None:
             return
@@ -202,9 +206,7 @@ class Turn:
 
     def question_markup(self, question: QuestionView) -> InlineKeyboardMarkup | ForceReply | None:
         """Buttons for a choice question; a forced reply for text in groups."""
-        if question.kind == "text":
-            if not self.in_group:
-                return None
+        if question.kind == "text" and self.in_group:
             return ForceReply(selective=True, input_field_placeholder=question.prompt[:64])
         if question.kind == "multi" and self.session.pending_for != question.id:
             self.session.pending = list(question.current)
@@ -285,7 +287,9 @@ class Turn:
         self.session.pending = list(clarify.sure)
         self.session.pending_for = clarify.question_id
         message = await self.send(
-            self.services.views.clarify(clarify, self.lang),
+            self.services.views.clarify(
+                clarify, self.lang, self.user.first_name if self.in_group else None
+            ),
             clarify_keyboard(clarify, self.session.interview_id),
         )
         self.session.question_message_id = message.message_id

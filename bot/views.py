@@ -45,9 +45,10 @@ class Views:
             lines.append(f"<i>{self.ui(hint, lang)}</i>")
         return "\n".join(lines)
 
-    def clarify(self, clarify: ClarifyView, lang: Lang) -> str:
+    def clarify(self, clarify: ClarifyView, lang: Lang, for_name: str | None = None) -> str:
         """Render a question back: what was unclear, with its readings as buttons below."""
-        return f"🤔 {escape(clarify.text)}\n<i>{self.ui('tg_clarify_hint', lang)}</i>"
+        asked = f"🤔 {escape(clarify.text)}\n<i>{self.ui('tg_clarify_hint', lang)}</i>"
+        return f"{self.ui('tg_for_user', lang, name=for_name)}\n{asked}" if for_name else asked
 
     def answered(self, prompt: str, answer: str) -> str:
         """Render a question once answered: its prompt and the answer just given."""

@@ -43,11 +43,16 @@ class Amount:
     """The number to echo back ("5" for "5 ore", "40" for "30-50 anni")."""
     marked: bool
     """True when a unit, a comparison or a range says it is an amount, not an option number."""
+    span: tuple[float, float] | None = None
+    """The range typed ("30-50 anni"), when one was."""
 
 
 def read_amount(folded: str, unit: Unit, words: TypingWords) -> Amount | None:
-    """Read one amount from folded text, or None when it holds none (or several)."""
+    """Read one amount from folded text; None when it holds none, several, or another unit's."""
     text = _digits_for_number_words(folded, words)
+    others = [w for other in words.units if other.id != unit.id for w in other.words.every()]
+    if _has_any(text, [*others, *words.elsewhere.every()]):
+        return None  # "30 minuti", "200 euro all'anno": not in this question's unit
     found = list(_NUMBER.finditer(text))
     if not found or len(found) > 2 or text[: found[0].start()].rstrip().endswith("-"):
         return None
@@ -64,7 +69,7 @@ def read_amount(folded: str, unit: Unit, words: TypingWords) -> Amount | None:
             return None
         low, high = sorted(numbers)
         middle = (low + high) / 2
-        return Amount(middle, middle, marked=True)
+        return Amount(middle, middle, marked=True, span=(low, high))
     (value,) = numbers
     if _ends_with_any(before, words.below.every()):
         return Amount(value - _NUDGE, value, marked=True)

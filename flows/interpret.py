@@ -31,12 +31,15 @@ LONG_WORD = 8
 a swap of two neighbours counts as one slip."""
 MAX_TYPED = 200
 """Longer than any option: a choice typed at this length is a paste or a message, not an answer."""
+MOST_OF_A_RANGE = 0.75
+"""A typed range mostly inside one option's range is that option; else it is asked back."""
 MAX_ASKED = 3
 """At most this many readings are offered back; more means the answer was not understood."""
 _MAX_DIGITS = 6
 """No option number is longer; int() refuses over 4300 digits, so longer ones are not read."""
 _NUMBERS = re.compile(r"[,;\s]+")
-_LIST = re.compile(r"[,;\n]+")
+_LIST = re.compile(r"[,;]+")
+_DECIMAL = re.compile(r"\d+[.,]\d+")
 
 
 @dataclass(frozen=True)
@@ -93,6 +96,9 @@ class ChoiceReader:
         self.words = words
         self.unit: Unit | None = words.unit(question.unit)
         self.filler = {fold(word) for word in words.filler.every()}
+        self.negation = {
+            t for word in words.negation.every() for t in re.findall(r"\w+", fold(word))
+        }
         self.names = [name for option in options for name in self._names_of(option)]
         shaping = [*words.below.every(), *words.above.every(), *words.or_more.every()]
         if self.unit is not None:
@@ -107,6 +113,8 @@ class ChoiceReader:
         if not text:
             return Problem("error_empty_choice", {"max": len(self.options)})
         numbers = [part for part in _NUMBERS.split(text) if part]
+        if self.unit is not None and _DECIMAL.fullmatch(text):  # "1,5" hours, "1.000" euros
+            return self._item(text)
         if all(part.isdecimal() for part in numbers):
             return self._numbers(text, numbers)
         if len(text) > MAX_TYPED:
@@ -118,9 +126,9 @@ class ChoiceReader:
     # Numbers
 
     def _numbers(self, text: str, parts: list[str]) -> Interpretation:
-        wrong = next((p for p in parts if len(p) > _MAX_DIGITS or not self._is_option(p)), None)
         if len(parts) == 1 and self.question.kind == "single":
             return self._bare_number(parts[0])
+        wrong = next((p for p in parts if len(p) > _MAX_DIGITS or not self._is_option(p)), None)
         if wrong is not None:
             number = int(wrong) if len(wrong) <= _MAX_DIGITS else shorten(wrong, _MAX_DIGITS)
             return Problem("error_out_of_range", {"number": number, "max": len(self.options)})
@@ -157,17 +165,35 @@ class ChoiceReader:
     def _holding(self, value: float) -> list[str]:
         return [o.id for o in self.options if o.range is not None and o.range.holds(value)]
 
+    def _spanned(self, span: tuple[float, float]) -> list[str]:
+        """Return the option holding most of a typed range ("30-50 anni"), or all it overlaps."""
+        low, high = span
+        if high - low <= 0:
+            return self._holding(low)
+        shares = {
+            o.id: o.range.overlap(low, high) / (high - low)
+            for o in self.options
+            if o.range is not None and o.range.overlap(low, high) > 0
+        }
+        best = max(shares, key=lambda option_id: shares[option_id], default=None)
+        if best is not None and shares[best] >= MOST_OF_A_RANGE:
+            return [best]
+        return [option_id for option_id in self._in_order(list(shares))]
+
     def _by_amount(self, typed: str, option_ids: list[str], shown: float | None) -> Interpretation:
         if len(option_ids) == 1:
             return Understood(option_ids)
+        if len(option_ids) > MAX_ASKED:
+            return self._lost(typed)
         return Unsure(typed, [Reading(option_id, amount=shown) for option_id in option_ids], [])
 
     # One answer, or a list
 
     def _single(self, text: str) -> Interpretation:
+        whole = self._item(text, covering=True)  # a label holding every typed word
+        if isinstance(whole, Understood) and len(whole.option_ids) == 1:
+            return whole
         found = self._item(text)
-        if isinstance(found, Understood) and len(found.option_ids) == 1:
-            return found
         items = self._items(text)
         if len(items) > 1:
             each = [self._item(item) for item in items]
@@ -180,6 +206,8 @@ class ChoiceReader:
                 if len(ids) <= MAX_ASKED:  # "instagram e facebook" where one is wanted: which?
                     return Unsure(text, [Reading(option_id) for option_id in ids], [])
                 return Problem("error_only_one")
+        if isinstance(found, Understood) and len(found.option_ids) == 1:
+            return found
         if isinstance(found, Understood):
             return Problem("error_only_one")
         return found
@@ -195,6 +223,11 @@ class ChoiceReader:
         sure = [i for _, hit in each if isinstance(hit, Understood) for i in hit.option_ids]
         if not refused and not unsure:
             return Understood(self._in_order(sure))
+        if len(items) == 1 and len(text.split()) > 1:  # "instagram facebook", with no comma
+            named = [self._item(word) for word in text.split()]
+            if all(isinstance(hit, Understood) for hit in named):
+                ids = [i for hit in named if isinstance(hit, Understood) for i in hit.option_ids]
+                return Understood(self._in_order(ids))
         if len(items) > 1:
             # The whole text as one option ("video lunghi o tutorial"), but only a name that
             # holds every typed word: "foto e video" is two items, not the photos alone.
@@ -260,6 +293,9 @@ class ChoiceReader:
         numbered = re.fullmatch(r"(\d{1,2})\s*-\s*(\d{1,2})", plain)
         if numbered and self.unit is None:
             low, high = sorted(int(n) for n in numbered.groups())
+            if not 1 <= low <= high <= len(self.options):
+                wrong = high if high > len(self.options) else low
+                return Problem("error_out_of_range", {"number": wrong, "max": len(self.options)})
             return self._numbers(plain, [str(n) for n in range(low, high + 1)])
         scores = self._scores(self._tokens(plain), covering)
         if scores and max(scores.values()) == EXACT:
@@ -268,9 +304,11 @@ class ChoiceReader:
         if self.unit is not None:
             amount = read_amount(respelled, self.unit, self.words)
             if amount is not None and (amount.marked or self.unit.bare or not scores):
-                held = self._holding(amount.point)
+                held = self._spanned(amount.span) if amount.span else self._holding(amount.point)
                 if held:
-                    return self._by_amount(plain, held, amount.shown)
+                    # A range asked back names the options alone, not its middle.
+                    shown = None if amount.span else amount.shown
+                    return self._by_amount(plain, held, shown)
         if respelled != fold(plain):
             for option_id, score in self._scores(self._tokens(respelled), covering).items():
                 scores[option_id] = max(score, scores.get(option_id, 0.0))
@@ -300,8 +338,11 @@ class ChoiceReader:
         if not tokens or all(token.isdecimal() for token in tokens):
             return {}  # bare numbers are option numbers or amounts, never part of a name
         typed = " ".join(tokens)
+        denied = self.negation & set(tokens)
         scores: dict[str, float] = {}
         for name in self.names:
+            if not denied <= set(name.tokens):
+                continue  # "non subito" is not "subito"
             score = _name_score(tokens, name, covering)
             if score < LIKELY:
                 spelled = " ".join(name.tokens)

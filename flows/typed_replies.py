@@ -16,6 +16,12 @@ def spoken(label: str) -> str:
     return label.partition(" (")[0].rstrip(" …")
 
 
+def _reads_as_two(option: Option, lang: Lang) -> bool:
+    """Return True if a label has "or" or "and" in it: as an example it would read as two."""
+    words = spoken(option.label(lang)).casefold().split()
+    return any(word in ("o", "e", "or", "and") for word in words)
+
+
 class TypedReplies:
     """Words for typed answers, in the interview's language."""
 
@@ -38,6 +44,8 @@ class TypedReplies:
     def examples(self, question: Question, options: list[Option], lang: Lang) -> str:
         """Give two or three answers in words, taken from the options, as a hint."""
         plain = [option for option in options if not option.exclusive] or options
+        if question.kind == "multi":  # in a list, "Video lunghi o tutorial" reads as two answers
+            plain = [option for option in plain if not _reads_as_two(option, lang)] or plain
         spread = sorted({0, len(plain) // 2, len(plain) - 1})
         said = [spoken(plain[index].label(lang)) for index in spread]
         if question.kind == "multi" and len(said) >= 2:

@@ -42,6 +42,14 @@ class Range(StrictModel):
             raise ValueError("a range needs at least one bound")
         return self
 
+    def overlap(self, low: float, high: float) -> float:
+        """Return how much of [low, high] lies in the range."""
+        floor = self.from_ if self.from_ is not None else self.above
+        ceiling = self.to if self.to is not None else self.below
+        start = low if floor is None else max(low, floor)
+        end = high if ceiling is None else min(high, ceiling)
+        return max(0.0, end - start)
+
     def holds(self, value: float) -> bool:
         """Return True if the value lies in the range."""
         return (
@@ -85,6 +93,11 @@ class TypingWords(StrictModel):
     """After "all": the options to leave out ("tutti tranne TikTok")."""
     joiners: Words = Words()
     """Words between the items of a list, besides commas ("foto e video")."""
+    elsewhere: Words = Words()
+    """Units and periods no question counts in ("minuti", "al giorno"): such an amount is not
+    read as the question's."""
+    negation: Words = Words()
+    """Words that turn a name around ("non subito"): a name counts only if it holds them too."""
     filler: Words = Words()
     """Words that carry no choice ("il", "the", "di"), ignored when matching."""
     numbers: Words = Words()

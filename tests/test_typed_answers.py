@@ -99,6 +99,16 @@ CASES: list[tuple[Lang, str, str, Expected]] = [
     ("it", "hours", "2", "h1_3"),  # option 2 and two hours agree
     ("it", "hours", "3", "h3_6"),  # option 3 is 3–6 hours, which holds three hours
     ("it", "hours", "1-3", "h1_3"),
+    ("it", "hours", "1,5", "h1_3"),  # a decimal comma where hours are counted
+    ("en", "budget", "1,000", "b300_1000"),
+    ("it", "hours", "30 minuti", Reask("error_not_understood")),  # not a week's hours
+    ("it", "budget", "200 euro all'anno", Reask("error_not_understood")),
+    ("it", "payoff", "non subito", ask("unsure")),  # never "straight away"
+    ("it", "stage", "non sempre", Reask("error_not_understood")),
+    ("it", "audience", "20-40", ask("young", "young_adults", "adults")),
+    ("en", "networks", "instagram facebook", ["instagram", "facebook"]),
+    ("it", "manager", "io e un'agenzia", ask("owner", "agency")),
+    ("it", "what_works", "foto e offerte", ask("product", "offers")),
     ("it", "budget", "50 euro", "under_100"),
     ("it", "budget", "€50", "under_100"),
     ("it", "budget", "50€", "under_100"),

@@ -47,6 +47,11 @@ async def test_a_hairdresser_typing_every_answer_reaches_the_card(
     async with running_bot(tg, coach, store):
         await user.send("/start")
         await user.next_bot_message()
+        refused = await _say(tg, user, "boh")
+        assert "❗ Non ho capito «boh»." in refused.text and "«Negozio»" in refused.text
+        business = content.question("business_type")
+        assert business.prompt("it") in refused.text and business.help("it") not in refused.text
+        assert len(refused.buttons) >= 7, "the options stay a tap away"
         reply = await _say(tg, user, HAIRDRESSER_TYPING[0])
         assert "✔️ Servizi alla persona" in reply.text, "the answer taken is said back"
         for text in HAIRDRESSER_TYPING[1:]:
@@ -68,7 +73,7 @@ async def test_a_hairdresser_typing_every_answer_reaches_the_card(
         await _say(tg, user, "io")
         again = await _say(tg, user, "/back")
         assert "Chi seguirà i social" in again.text
-        reply = await _tap(tg, user, again, "✔ Tieni: Io, nei ritagli di tempo")
+        reply = await _tap(tg, user, again, "✔ Va bene così: Io, nei ritagli di tempo")
         assert "budget" in reply.text
 
         for text in ("50 euro", "stessa idea adattata"):
