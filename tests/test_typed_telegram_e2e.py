@@ -54,7 +54,12 @@ async def test_a_hairdresser_typing_every_answer_reaches_the_card(
         assert len(refused.buttons) >= 7, "the options stay a tap away"
         reply = await _say(tg, user, HAIRDRESSER_TYPING[0])
         assert "✔️ Servizi alla persona" in reply.text, "the answer taken is said back"
-        for text in HAIRDRESSER_TYPING[1:]:
+        await _say(tg, user, HAIRDRESSER_TYPING[1])
+        offer = await _say(tg, user, "/back")  # the text answer is kept by one tap, unchanged
+        assert "cosa vendi o cosa fai" in offer.text
+        stage = await _tap(tg, user, offer, "✔ Va bene così: tagli e colore per donne")
+        assert "A che punto sei sui social" in stage.text
+        for text in HAIRDRESSER_TYPING[2:]:
             reply = await _say(tg, user, text)
             assert "❗" not in reply.text, (text, reply.text)
         assert "✔️ Foto, Video brevi" in reply.text
@@ -87,6 +92,7 @@ async def test_a_hairdresser_typing_every_answer_reaches_the_card(
     assert session is not None and session.state == "card"
     answers = session.answers
     assert answers["business_type"] == "services"
+    assert answers["offer"] == "tagli e colore per donne"
     assert answers["audience"] == "adults"
     assert answers["networks"] == ["instagram", "facebook"]
     assert answers["content_types"] == ["photos", "short_videos"]
