@@ -178,7 +178,7 @@ class ChoiceReader:
         best = max(shares, key=lambda option_id: shares[option_id], default=None)
         if best is not None and shares[best] >= MOST_OF_A_RANGE:
             return [best]
-        return [option_id for option_id in self._in_order(list(shares))]
+        return self._in_order(list(shares))
 
     def _by_amount(self, typed: str, option_ids: list[str], shown: float | None) -> Interpretation:
         if len(option_ids) == 1:
