@@ -143,10 +143,8 @@ class ConsoleSession:
             for number, choice in enumerate(question.choices, start=1):
                 lines.append(f"   {number}. {choice.label}")
         hints = [self.ui("required_hint") if question.required else self.ui("skip_hint")]
-        if question.current or question.current_text:
-            labels = {c.id: c.label for c in question.choices}
-            given = question.current_text or ", ".join(labels.get(i, i) for i in question.current)
-            lines.append("   " + self.ui("console_current", answer=given))
+        if question.given:
+            lines.append("   " + self.ui("console_current", answer=question.given))
             hints.insert(0, self.ui("console_keep_hint"))
         hint = {"single": "console_hint_single", "multi": "console_hint_multi"}.get(
             question.kind, "console_hint_text"

@@ -513,14 +513,8 @@ class Handlers:
         value = interview.answers.get(question_id)
         if value is None:
             return self.services.coach.content.text("tg_skipped")(turn.lang)
-        question = self.services.coach.content.question(question_id)
-        if question.kind == "text":
-            return str(value)
-        labels = {
-            o.id: o.label(turn.lang) for o in self.services.coach.content.all_options_of(question)
-        }
-        chosen = [value] if isinstance(value, str) else value
-        return ", ".join(labels.get(option, option) for option in chosen)
+        coach = self.services.coach
+        return coach.replies.echo(coach.content.question(question_id), value, turn.lang).answer
 
     def _replies_to_own_question(self, turn: Turn, replied: object) -> bool:
         message_id = getattr(replied, "message_id", None)

@@ -216,11 +216,9 @@ class Turn:
             "back": self.plain("tg_button_back"),
             "skip": self.plain("tg_button_skip"),
         }
-        given = question.current_text or ", ".join(
-            choice.label for choice in question.choices if choice.id in question.current
-        )
-        if given:
-            labels["keep"] = self.plain("tg_button_keep").format(answer=shorten(given, 40))
+        if question.given:
+            keep = self.plain("tg_button_keep")
+            labels["keep"] = keep.format(answer=shorten(question.given, 40))
         return question_keyboard(question, self.session.interview_id, self.session.pending, labels)
 
     def question_html(self, question: QuestionView, prefix: list[str] | None = None) -> str:

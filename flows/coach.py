@@ -185,7 +185,6 @@ class Coach:
             return self.keep(interview)
         if self.content.question(interview.state).required:
             return [self._notice(interview, "skip_refused"), *self.current(interview)]
-        interview.refusals = 0
         self.machine.skip(interview)
         return self.current(interview)
 
@@ -193,13 +192,11 @@ class Coach:
         """Go back to the previously asked question."""
         if not self.machine.back(interview):
             return [self._notice(interview, "back_at_start"), *self.current(interview)]
-        interview.refusals = 0
         return self.current(interview)
 
     def restart(self, interview: Interview) -> list[Output]:
         """Forget the answers and start again."""
         self.machine.restart(interview)
-        interview.refusals = 0
         return [self._notice(interview, "restarted", is_error=False), *self.current(interview)]
 
     def _apply(
@@ -217,7 +214,6 @@ class Coach:
         ]
         if echo:
             notices.insert(0, self.replies.echo(question, outcome.value, interview.lang))
-        interview.refusals = 0
         self.machine.answer(interview, outcome.value)
         return [
             *notices,

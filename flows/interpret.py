@@ -115,7 +115,7 @@ class ChoiceReader:
         numbers = [part for part in _NUMBERS.split(text) if part]
         if self.unit is not None and _DECIMAL.fullmatch(text):  # "1,5" hours, "1.000" euros
             return self._item(text)
-        if all(part.isdecimal() for part in numbers):
+        if all(part.isdecimal() for part in numbers):  # isdecimal: int() cannot read "²"
             return self._numbers(text, numbers)
         if len(text) > MAX_TYPED:
             return Problem("error_choice_too_long", {"typed": shorten(text, 40)})

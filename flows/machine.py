@@ -65,6 +65,13 @@ def _forget_everything(event: EventData) -> None:
     model.mistakes_shown.clear()
 
 
+def _new_question(event: EventData) -> None:
+    """Start the count of misunderstood answers afresh on every move."""
+    model = event.model
+    assert isinstance(model, Interview)
+    model.refusals = 0
+
+
 def _candidates(guards: list[QuestionApplies]) -> list[QuestionApplies]:
     """Guards to try in order, up to the first question that is always asked."""
     kept = []
@@ -124,6 +131,7 @@ class InterviewMachine:
             send_event=True,
             auto_transitions=False,
             prepare_event=self._record_answer,
+            after_state_change=_new_question,
         )
         self.transitions = interview_transitions(self.questions)
         for transition in self.transitions:

@@ -33,6 +33,13 @@ class QuestionView:
     brief: bool = False
     """Asked again right after an answer was not understood: the prompt alone, no option list."""
 
+    @property
+    def given(self) -> str:
+        """Return the answer already given, in words ("" when there is none)."""
+        labels = {choice.id: choice.label for choice in self.choices}
+        picked = ", ".join(labels.get(option_id, option_id) for option_id in self.current)
+        return self.current_text or picked
+
 
 @dataclass(frozen=True)
 class MistakeView:

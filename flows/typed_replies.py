@@ -37,7 +37,6 @@ class TypedReplies:
             answer = str(value)
         else:
             labels = {o.id: o.label(lang) for o in self.content.all_options_of(question)}
-            labels.update({o.id: o.label(lang) for o in question.options})
             answer = ", ".join(labels.get(option_id, option_id) for option_id in chosen(value))
         return Echo(question.id, question.prompt(lang), answer)
 
