@@ -60,7 +60,7 @@ EXPOSE 8080
 
 # The database answers SELECT 1; with WEBHOOK_URL set, GET /healthz on PORT answers 200 too.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
-    CMD ["python", "-m", "bot.health"]
+    CMD ["python", "-m", "bot.storage.health"]
 
 # Long polling, or the webhook on PORT when WEBHOOK_URL (and WEBHOOK_SECRET) are set.
 # Exec form: python is PID 1 and gets docker stop's SIGTERM, and stops cleanly on it.

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from bench.personas import personas
 from bench.stats import percentile
-from bot.views import Views
+from bot.telegram.views import Views
 from flows.card import StrategyCard
 from flows.coach import Coach
 from flows.render_calendar import render_calendar_ics

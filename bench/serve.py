@@ -13,9 +13,9 @@ from telegram import Update
 from telegram.ext import BaseRateLimiter
 
 from bot.__main__ import configure_logging
-from bot.app import build_application
 from bot.config import load_settings
 from bot.storage.migrate import upgrade
+from bot.telegram.app import build_application
 from flows.coach import Coach, load_checked_content
 
 

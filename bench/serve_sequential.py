@@ -11,9 +11,9 @@ from telegram.ext import SimpleUpdateProcessor
 
 from bench.serve import Unlimited
 from bot.__main__ import configure_logging
-from bot.app import build_application
 from bot.config import load_settings
 from bot.storage.migrate import upgrade
+from bot.telegram.app import build_application
 from flows.coach import Coach, load_checked_content
 
 

@@ -9,14 +9,13 @@ import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from bot.app import run
 from bot.config import SettingsError, load_settings, read_dotenv
 from bot.console import run_console
 from bot.logs import RedactSecrets
+from bot.storage import DATABASE_ERRORS
 from bot.storage.engine import database_label
 from bot.storage.migrate import upgrade
+from bot.telegram.app import run
 from flows.coach import Coach, load_checked_content
 from flows.content import ContentError
 from flows.i18n import DEFAULT_LANG, Lang, parse_lang
@@ -59,7 +58,7 @@ def _run_telegram(coach: Coach) -> int:
     )
     try:
         upgrade(settings.database_url)
-    except (SQLAlchemyError, OSError) as error:
+    except DATABASE_ERRORS as error:
         print(
             f"Cannot open the database {database_label(settings.database_url)}: "
             f"{type(error).__name__}: {error}. Check DATABASE_URL and that the server is running.",

@@ -16,10 +16,10 @@ from urllib.parse import parse_qs, urlparse
 from telegram.error import TelegramError
 from telegram.ext import Application
 
-from bot.app import build_application
 from bot.config import Settings
-from bot.rate_limit import FairRateLimiter
 from bot.storage.repository import SqlSessionStore
+from bot.telegram.app import build_application
+from bot.telegram.rate_limit import FairRateLimiter
 from flows.coach import Coach
 from flows.conditions import AnswerValue
 from flows.content import Content

@@ -8,9 +8,9 @@ import random
 
 import pytest
 
-from bot.keyboards import ACTIONS, ERASE, LANG
 from bot.sessions import Session
 from bot.storage.repository import SqlSessionStore
+from bot.telegram.keyboards import ACTIONS, ERASE, LANG
 from flows.coach import Coach
 from flows.content import Content
 from tests.fake_telegram import BotMessage, FakeTelegram, FakeUser

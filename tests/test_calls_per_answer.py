@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.storage.repository import SqlSessionStore
-from bot.turn import albums
-from bot.views import Views
+from bot.telegram.turn import albums
+from bot.telegram.views import Views
 from flows.coach import Coach
 from flows.conditions import AnswerValue
 from flows.content import Content

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import TELEGRAM_API_URL, SettingsError, load_settings, read_dotenv
-from bot.views import split_messages
+from bot.telegram.views import split_messages
 
 
 def test_environment_wins_over_dotenv_which_wins_over_defaults(tmp_path: Path) -> None:

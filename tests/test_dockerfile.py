@@ -22,7 +22,7 @@ from pathlib import Path, PurePosixPath
 
 from sqlalchemy.engine import make_url
 
-import bot.health
+import bot.storage.health
 from bot.config import DEFAULT_DATABASE_URL, Settings
 from bot.storage.engine import sqlite_path
 from tests.fake_telegram import FakeTelegram
@@ -397,9 +397,9 @@ def test_exposes_the_default_webhook_port() -> None:
 
 def test_the_health_check_is_python_m_bot_health_with_time_for_both_checks() -> None:
     options, argv = healthcheck(FINAL)
-    assert argv == ["python", "-m", "bot.health"]
-    # The database and the webhook's /healthz may each take bot.health.TIMEOUT.
-    assert seconds(options.get("timeout", "30s")) > 2 * bot.health.TIMEOUT
+    assert argv == ["python", "-m", "bot.storage.health"]
+    # The database and the webhook's /healthz may each take bot.storage.health.TIMEOUT.
+    assert seconds(options.get("timeout", "30s")) > 2 * bot.storage.health.TIMEOUT
 
 
 def test_the_entry_command_is_python_m_bot_in_exec_form() -> None:
@@ -520,7 +520,7 @@ async def test_the_entry_command_polls_keeps_the_database_in_the_volume_and_stop
 async def test_the_entry_command_serves_the_webhook_on_port_and_stops_on_docker_stop(
     tg: FakeTelegram, tmp_path: Path
 ) -> None:
-    from bot.app import WEBHOOK_PATH  # noqa: PLC0415 (only this test needs the application)
+    from bot.telegram.app import WEBHOOK_PATH  # noqa: PLC0415 (only this test needs the application)
 
     workdir, _ = workdir_with_volume(tmp_path)
     port = free_port()

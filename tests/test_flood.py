@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.flood import FloodGuard, Verdict
+from bot.telegram.flood import FloodGuard, Verdict
 
 
 class Clock:

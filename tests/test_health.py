@@ -1,4 +1,4 @@
-"""bot.health: the database answers SELECT 1 in time, and the webhook's /healthz answers 200."""
+"""bot.storage.health: the database answers SELECT 1 in time; the webhook's /healthz answers 200."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 from aiohttp import web
 from sqlalchemy.engine import make_url
 
-from bot import health
 from bot.config import Settings
+from bot.storage import health
 from bot.storage.engine import create_engine
 from tests.conftest import POSTGRES_URL
 from tests.telegram_support import free_port

@@ -19,9 +19,9 @@ import aiohttp
 import pytest
 from aiohttp import web
 
-from bot.app import WEBHOOK_PATH
 from bot.storage.repository import SqlSessionStore
-from bot.webhook import SECRET_HEADER
+from bot.telegram.app import WEBHOOK_PATH
+from bot.telegram.webhook import SECRET_HEADER
 from flows.coach import Coach
 from flows.conditions import AnswerValue
 from flows.i18n import Lang

@@ -6,7 +6,7 @@ import asyncio
 
 from telegram import Update
 
-from bot.ordering import PerUserOrderedProcessor
+from bot.telegram.ordering import PerUserOrderedProcessor
 
 
 def _update(update_id: int, user_id: int) -> Update:

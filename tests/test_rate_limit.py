@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from telegram.error import RetryAfter
 
-from bot.rate_limit import FairGate, FairRateLimiter
+from bot.telegram.rate_limit import FairGate, FairRateLimiter
 
 
 async def test_a_quiet_chat_goes_ahead_of_a_flooding_one_which_keeps_its_order() -> None:

@@ -9,14 +9,14 @@ from collections.abc import AsyncIterator
 import pytest
 from telegram import Bot
 
-from bot.reminders import Reminders
-from bot.services import Services
 from bot.sessions import Session
 from bot.storage.checkins import CheckinStore, Reminder
 from bot.storage.classes import ClassStore
 from bot.storage.repository import SqlSessionStore
-from bot.telegram_http import AiohttpRequest
-from bot.views import Views
+from bot.telegram.http import AiohttpRequest
+from bot.telegram.reminders import Reminders
+from bot.telegram.services import Services
+from bot.telegram.views import Views
 from flows.coach import Coach
 from flows.content import Content
 from flows.schedule import next_due

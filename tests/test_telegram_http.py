@@ -12,7 +12,7 @@ from PIL import Image
 from telegram import Bot
 from telegram.error import NetworkError, RetryAfter, TimedOut
 
-from bot.telegram_http import AiohttpRequest
+from bot.telegram.http import AiohttpRequest
 from tests.fake_telegram import FakeTelegram, Fault
 
 

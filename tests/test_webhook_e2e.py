@@ -11,11 +11,11 @@ from pathlib import Path
 import aiohttp
 from aiohttp import web
 
-from bot.app import WEBHOOK_PATH, build_application
-from bot.health import HEALTH_PATH, database_reachable
 from bot.storage.engine import create_engine
+from bot.storage.health import HEALTH_PATH, database_reachable
 from bot.storage.repository import SqlSessionStore
-from bot.webhook import SECRET_HEADER, serve_webhook, webhook_app
+from bot.telegram.app import WEBHOOK_PATH, build_application
+from bot.telegram.webhook import SECRET_HEADER, serve_webhook, webhook_app
 from flows.coach import Coach
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_support import free_port, roomy_rate_limiter, settings_for, start_bot_process

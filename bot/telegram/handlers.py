@@ -8,15 +8,16 @@ import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
 from telegram import CallbackQuery, Message, Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest, Forbidden, NetworkError, TelegramError
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.checkins import CheckIns
-from bot.classes import ClassSessions
-from bot.keyboards import (
+from bot.sessions import DuplicateUpdateError, Session, StaleSessionError
+from bot.storage import DATABASE_ERRORS
+from bot.telegram.checkins import CheckIns
+from bot.telegram.classes import ClassSessions
+from bot.telegram.keyboards import (
     ANSWER,
     BACK,
     CASE,
@@ -38,11 +39,10 @@ from bot.keyboards import (
     language_keyboard,
     row_id,
 )
-from bot.reminders import Clock, Reminders, utc_now
-from bot.services import Services
-from bot.sessions import DuplicateUpdateError, Session, StaleSessionError
-from bot.turn import Turn, language_of
-from bot.workshop import Workshops
+from bot.telegram.reminders import Clock, Reminders, utc_now
+from bot.telegram.services import Services
+from bot.telegram.turn import Turn, language_of
+from bot.telegram.workshop import Workshops
 from flows.conditions import AnswerValue
 from flows.i18n import parse_lang
 from flows.machine import Interview
@@ -379,7 +379,7 @@ class Handlers:
             log.info("%s not answered: the bot may not write there (%s)", where, error)
             return
         # A refused request (BadRequest) is a bug of ours, unlike a network or database outage.
-        database = isinstance(error, SQLAlchemyError | OSError)
+        database = isinstance(error, DATABASE_ERRORS)
         network = isinstance(error, NetworkError) and not isinstance(error, BadRequest)
         if database or network:
             log.warning("%s failed: %s: %s", where, type(error).__name__, error)

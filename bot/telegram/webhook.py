@@ -19,7 +19,7 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
-from bot.health import HEALTH_PATH
+from bot.storage.health import HEALTH_PATH
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Health check: `python -m bot.health` exits 0 when the coach can serve, 1 with the reason."""
+"""Health check: `python -m bot.storage.health` exits 0 when the database answers, 1 if not."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from bot.storage.engine import database_label, sqlite_path
 TIMEOUT = 3.0
 """Seconds each check may take; a database or server slower than this is not serving."""
 HEALTH_PATH = "/healthz"
-"""The webhook server's health endpoint (bot.webhook serves it)."""
+"""The webhook server's health endpoint (bot.telegram.webhook serves it)."""
 
 
 def _one_line(error: BaseException) -> str:

@@ -19,22 +19,22 @@ from telegram.ext import (
     filters,
 )
 
-from bot.calls import ResilientCalls
 from bot.config import Settings
-from bot.flood import FloodGuard
-from bot.handlers import Handlers
-from bot.health import database_reachable
-from bot.ordering import PerUserOrderedProcessor
-from bot.rate_limit import FairRateLimiter
-from bot.reminders import Clock, utc_now
-from bot.screen import Screen
-from bot.services import Services
 from bot.storage.checkins import CheckinStore
 from bot.storage.classes import ClassStore
+from bot.storage.health import database_reachable
 from bot.storage.repository import SqlSessionStore
-from bot.telegram_http import AiohttpRequest
-from bot.views import Views
-from bot.webhook import serve_webhook
+from bot.telegram.calls import ResilientCalls
+from bot.telegram.flood import FloodGuard
+from bot.telegram.handlers import Handlers
+from bot.telegram.http import AiohttpRequest
+from bot.telegram.ordering import PerUserOrderedProcessor
+from bot.telegram.rate_limit import FairRateLimiter
+from bot.telegram.reminders import Clock, utc_now
+from bot.telegram.screen import Screen
+from bot.telegram.services import Services
+from bot.telegram.views import Views
+from bot.telegram.webhook import serve_webhook
 from flows.coach import Coach
 from flows.i18n import LANGS
 from flows.requirements import COMMANDS, GROUP_COMMANDS

@@ -6,8 +6,8 @@ from html import escape
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.keyboards import CHECKIN, Tap, reminder_keyboard
-from bot.turn import Turn
+from bot.telegram.keyboards import CHECKIN, Tap, reminder_keyboard
+from bot.telegram.turn import Turn
 from flows.checkin import CHOICES, STEPS, TREND_LENGTH, CheckIn, choose_tip, trend_lines
 
 START, PLAN, SKIP_NOTE = "start", "plan", "skip"

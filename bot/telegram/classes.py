@@ -11,11 +11,11 @@ from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
-from bot.keyboards import CASE, SHARE, Tap, row_id
-from bot.services import Services
 from bot.storage.classes import CLASS_PAYLOAD_PREFIX, ClassInfo, Share
-from bot.turn import Turn, language_of, message_gone
-from bot.views import split_messages
+from bot.telegram.keyboards import CASE, SHARE, Tap, row_id
+from bot.telegram.services import Services
+from bot.telegram.turn import Turn, language_of, message_gone
+from bot.telegram.views import split_messages
 from flows.content import Case
 from flows.i18n import Lang
 from flows.render_report import render_mistakes_chart

@@ -9,7 +9,7 @@ from bot.drawing import Drawing
 from bot.sessions import SessionStore
 from bot.storage.checkins import CheckinStore
 from bot.storage.classes import ClassStore
-from bot.views import Views
+from bot.telegram.views import Views
 from flows.coach import Coach
 
 

@@ -19,10 +19,10 @@ from telegram import (
 from telegram.constants import ChatAction, ChatType, ParseMode
 from telegram.error import BadRequest
 
-from bot.keyboards import clarify_keyboard, question_keyboard, reminder_keyboard
-from bot.services import Services
 from bot.sessions import Session
-from bot.views import split_messages
+from bot.telegram.keyboards import clarify_keyboard, question_keyboard, reminder_keyboard
+from bot.telegram.services import Services
+from bot.telegram.views import split_messages
 from flows.card import StrategyCard
 from flows.i18n import Lang, parse_lang
 from flows.machine import Interview

@@ -12,9 +12,9 @@ from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Inp
 from telegram.constants import ChatType, ParseMode
 from telegram.ext import ContextTypes
 
-from bot.keyboards import WORKSHOP, Tap
-from bot.services import Services
-from bot.turn import language_of, send_pages
+from bot.telegram.keyboards import WORKSHOP, Tap
+from bot.telegram.services import Services
+from bot.telegram.turn import language_of, send_pages
 from flows.i18n import Lang
 from flows.machine import Interview
 from flows.outputs import CardView, MistakeView, Output, QuestionView

@@ -9,10 +9,10 @@ from collections.abc import Callable
 from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import Forbidden
 
-from bot.keyboards import CHECKIN, REMIND, Tap
-from bot.services import Services
 from bot.storage.checkins import Reminder
-from bot.turn import Turn
+from bot.telegram.keyboards import CHECKIN, REMIND, Tap
+from bot.telegram.services import Services
+from bot.telegram.turn import Turn
 from flows.i18n import parse_lang
 from flows.schedule import TIMES, ZONES, clock_label, is_zone, next_due
 

@@ -8,9 +8,9 @@ from telegram import Message, ReplyParameters, Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.flood import FloodGuard, Verdict
-from bot.services import Services
-from bot.turn import language_of
+from bot.telegram.flood import FloodGuard, Verdict
+from bot.telegram.services import Services
+from bot.telegram.turn import language_of
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""The Telegram side: the only package that talks to python-telegram-bot."""
