@@ -19,6 +19,7 @@ from collections import defaultdict
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+from bot.telegram.callbacks import AnswerTap, CaseTap
 from tests.fake_telegram import BotMessage, FakeTelegram, FakeUser
 from tests.telegram_support import start_bot_process
 
@@ -51,7 +52,13 @@ class Inbox:
 
 
 def _data(message: BotMessage, action: str) -> list[str]:
-    return [d for row in message.buttons for _, d in row if d and d.startswith(action + ":")]
+    """Return the data of the message's question buttons that do this."""
+    return [
+        d
+        for row in message.buttons
+        for _, d in row
+        if (tap := AnswerTap.unpack(d)) is not None and tap.action == action and d
+    ]
 
 
 async def student(
@@ -66,13 +73,13 @@ async def student(
             return time.perf_counter() - started
         if think and (message.buttons or PROGRESS.search(message.text)):
             await asyncio.sleep(random.uniform(0.5 * think, 1.5 * think))  # a person reading
-        if toggles := _data(message, "t"):
-            done = _data(message, "d")
+        if toggles := _data(message, "toggle"):
+            done = _data(message, "done")
             if any(text.startswith("✅") for row in message.buttons for text, _ in row):
                 await user.tap(message, callback_data=done[0])
             else:
                 await user.tap(message, callback_data=toggles[0])
-        elif answers := _data(message, "a"):
+        elif answers := _data(message, "answer"):
             await user.tap(message, callback_data=answers[0])
         elif PROGRESS.search(message.text) and not message.buttons:
             await user.send("Prodotti artigianali")
@@ -125,7 +132,12 @@ async def main(students: int, think: float) -> None:
                 teacher = tg.user(2, "Teacher", "it")
                 await teacher.send("/class Benchmark", chat=group)
                 _, choose = await inbox.next(group.id)
-                await teacher.tap(choose, callback_data=_data(choose, "c")[-1])
+                await teacher.tap(
+                    choose,
+                    callback_data=[
+                        d for row in choose.buttons for _, d in row if CaseTap.unpack(d)
+                    ][-1],
+                )
                 _, announcement = await inbox.next(group.id)
                 url = announcement.button_url("▶️ Inizia la mia intervista")
                 payload = parse_qs(urlparse(url).query)["start"][0]

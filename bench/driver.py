@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from bench.echo import BUTTON as ECHO_BUTTON
 from bench.fake import BenchTelegram
 from bench.personas import Answer, Persona
+from bot.telegram.callbacks import AnswerTap
 from tests.fake_telegram import BotMessage, FakeChat, FakeUser
 
 PROGRESS = re.compile(r"(Domanda|Question) \d+ (di|of) \d+")
@@ -126,19 +127,24 @@ class Actor:
         return lambda: self.user.tap(message, callback_data=data)
 
 
-def _parts(data: str | None) -> list[str]:
-    return (data or "").split(":")
+def answer_tap(data: str | None) -> AnswerTap | None:
+    """Read a question's button data; None for any other button."""
+    return AnswerTap.unpack(data)
 
 
 def button(message: BotMessage, action: str, question: str, option: str = "") -> str:
     """Return the callback data of the button for this action, question and option."""
     for row in message.buttons:
         for _, data in row:
-            parts = _parts(data)
-            if len(parts) == 4 and parts[0] == action and parts[2:] == [question, option]:
+            tap = answer_tap(data)
+            if tap is not None and (tap.action, tap.question_id, tap.option_id) == (
+                action,
+                question,
+                option,
+            ):
                 assert data is not None
                 return data
-    raise StuckError(f"no {action}:{question}:{option} button on message {message.message_id}")
+    raise StuckError(f"no {action} {question} {option} button on message {message.message_id}")
 
 
 def shows(answer: Answer) -> Until:
@@ -147,7 +153,9 @@ def shows(answer: Answer) -> Until:
     def check(message: BotMessage) -> bool:
         if answer.kind != "text":
             return any(
-                _parts(data)[0] in ("a", "t") and _parts(data)[2:3] == [answer.question]
+                (tap := answer_tap(data)) is not None
+                and tap.action in ("answer", "toggle")
+                and tap.question_id == answer.question
                 for row in message.buttons
                 for _, data in row
             )
@@ -196,11 +204,11 @@ async def interview(
         if answer.kind == "text":
             message = await actor.act(until, actor.send(answer.value[0]))
         elif answer.kind == "single":
-            data = button(message, "a", answer.question, answer.value[0])
+            data = button(message, "answer", answer.question, answer.value[0])
             message = await actor.act(until, actor.tap(message, data))
         else:
-            toggles = [button(message, "t", answer.question, o) for o in answer.value]
-            done = actor.tap(message, button(message, "d", answer.question))
+            toggles = [button(message, "toggle", answer.question, o) for o in answer.value]
+            done = actor.tap(message, button(message, "done", answer.question))
             if burst:
                 message = await actor.act(until, *(actor.tap(message, t) for t in toggles), done)
             else:

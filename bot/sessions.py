@@ -99,8 +99,13 @@ class Erased:
 class SessionStore(Protocol):
     """Loads and saves sessions; remembers cards and the updates already applied."""
 
-    async def load(self, chat_id: int, user_id: int) -> Session | None:
-        """Return the user's session in this chat, if they were ever seen."""
+    async def load(
+        self, chat_id: int, user_id: int, update_id: int | None = None
+    ) -> Session | None:
+        """Return the user's session in this chat, if they were ever seen.
+
+        Raises DuplicateUpdateError if `update_id` was already applied.
+        """
 
     async def save(self, session: Session, update_id: int | None = None) -> None:
         """Store the session in one transaction, recording the update that changed it.

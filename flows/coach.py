@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Literal
@@ -116,6 +117,15 @@ class Coach:
     def release(self, interview: Interview) -> None:
         """Detach an interview from the shared machine once it is stored."""
         self.machine.detach(interview)
+
+    @contextmanager
+    def opened(self, interview: Interview, state: str | None = None) -> Iterator[Interview]:
+        """Attach the interview to the machine for one event; it is released however that ends."""
+        self.machine.attach(interview, state)
+        try:
+            yield interview
+        finally:
+            self.machine.detach(interview)
 
     def current(self, interview: Interview) -> list[Output]:
         """Return what to show now: the current question, or the card."""

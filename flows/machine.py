@@ -157,6 +157,11 @@ class InterviewMachine:
         """Release a conversation from the machine once it is stored."""
         self._machine.remove_model(interview)
 
+    @property
+    def attached(self) -> int:
+        """Return how many conversations are bound to the machine right now."""
+        return len(self._machine.models)
+
     def fire(self, interview: Interview, trigger: str, **kwargs: Any) -> bool:
         """Run a trigger; return False when it cannot apply here (e.g. back at the start)."""
         if not self._machine.get_transitions(trigger, source=interview.state):

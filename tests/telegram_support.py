@@ -133,16 +133,29 @@ def current_question(tg: FakeTelegram, chat_id: int, owner: str | None) -> BotMe
     return shown[-1] if shown else None
 
 
-def button(message: BotMessage, prefix: str, question_id: str, option_id: str = "") -> str:
-    """The callback data of the button for this action, question and option."""
+MARKS = ("• ", "✅ ")
+"""What a button shows before its label: the answer given, or a tick."""
+
+
+def button(message: BotMessage, label: str) -> str:
+    """The callback data of the button a person reads as `label`, its dot or tick aside."""
     for row in message.buttons:
-        for _, data in row:
-            if data is None:
-                continue
-            action, _, question, option = data.split(":")
-            if action == prefix and question == question_id and option == option_id:
+        for text, data in row:
+            shown = next((text.removeprefix(m) for m in MARKS if text.startswith(m)), text)
+            if shown == label and data is not None:
                 return data
-    raise AssertionError(f"no {prefix}:{question_id}:{option_id} button in {message.buttons}")
+    raise AssertionError(f"no button {label!r} in {message.buttons}")
+
+
+def option_label(content: Content, question_id: str, option_id: str, lang: Lang = "en") -> str:
+    """The label a person sees on an option's button."""
+    question = content.question(question_id)
+    return next(o.label(lang) for o in content.all_options_of(question) if o.id == option_id)
+
+
+def ui_label(content: Content, key: str, lang: Lang = "en") -> str:
+    """The label of a button named by a UI key (Done, Back, Skip…)."""
+    return content.text(key)(lang)
 
 
 async def play_in_telegram(
@@ -187,11 +200,21 @@ async def play_in_telegram(
                 await user.reply(message.message_id, value, chat=chat)
         elif question.kind == "single":
             assert isinstance(value, str)
-            await user.tap(message, callback_data=button(message, "a", question_id, value))
+            await user.tap(
+                message,
+                callback_data=button(
+                    message, option_label(coach.content, question_id, value, lang)
+                ),
+            )
         else:
             picked = [value] if isinstance(value, str) else list(value or [])
             for option_id in picked:
-                await user.tap(message, callback_data=button(message, "t", question_id, option_id))
+                await user.tap(
+                    message,
+                    callback_data=button(
+                        message, option_label(coach.content, question_id, option_id, lang)
+                    ),
+                )
                 label = next(
                     c.label(lang)
                     for c in coach.content.all_options_of(question)
@@ -205,7 +228,10 @@ async def play_in_telegram(
                 if not burst:
                     await tg.wait_for(toggled, 60)
             latest = next(m for m in tg.messages(chat.id) if m.message_id == message.message_id)
-            await user.tap(latest, callback_data=button(latest, "d", question_id))
+            await user.tap(
+                latest,
+                callback_data=button(latest, ui_label(coach.content, "tg_button_done", lang)),
+            )
 
 
 async def class_announcement(tg: FakeTelegram, content: Content, choose: BotMessage) -> str:

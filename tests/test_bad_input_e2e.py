@@ -10,7 +10,18 @@ import pytest
 
 from bot.sessions import Session
 from bot.storage.repository import SqlSessionStore
-from bot.telegram.keyboards import ACTIONS, ERASE, LANG
+from bot.telegram.callbacks import (
+    FEATURES,
+    AnswerTap,
+    CardTap,
+    CaseTap,
+    CheckinTap,
+    EraseTap,
+    LanguageTap,
+    ReminderTap,
+    ShareTap,
+    WorkshopTap,
+)
 from flows.coach import Coach
 from flows.content import Content
 from tests.fake_telegram import BotMessage, FakeTelegram, FakeUser
@@ -19,6 +30,7 @@ from tests.telegram_support import (
     button,
     class_announcement,
     current_question,
+    option_label,
     play_in_telegram,
     running_bot,
 )
@@ -90,7 +102,10 @@ async def test_a_10000_character_answer_and_an_invisible_one(
     async with running_bot(tg, coach, store):
         await user.send("/start")
         first = await _question(tg, user.chat.id, "Domanda 1 di")
-        await user.tap(first, callback_data=button(first, "a", "business_type", "food"))
+        await user.tap(
+            first,
+            callback_data=button(first, option_label(coach.content, "business_type", "food", "it")),
+        )
         await _question(tg, user.chat.id, "Domanda 2 di")
         before = len(tg.messages(user.chat.id))
         await user.send("\u200b\u2060\ufeff \u200b")  # looks empty, and is
@@ -141,10 +156,10 @@ def _random_taps(own: str, coach: Coach, count: int) -> list[str]:
     junk = ["", "0", "-1", "9" * 30, "ä", "🍕", "<i>", "'", "%s", "..", "yes", "named", "menu"]
     taps = []
     for _ in range(count):
-        # Not ERASE: from an old message, a forged "yes" is the user's own real choice.
-        action = pick.choice(sorted(ACTIONS - {ERASE, LANG}))
+        # Not erasing: from an old message, a forged "yes" is the user's own real choice.
+        prefix = pick.choice(sorted(f.PREFIX for f in FEATURES if f not in (EraseTap, LanguageTap)))
         fields = [pick.choice([own, *junk]), pick.choice([*questions, *junk]), pick.choice(junk)]
-        taps.append(":".join([action, *fields])[:64])
+        taps.append(":".join([prefix, *fields])[:64])
     return taps
 
 
@@ -161,38 +176,43 @@ async def test_forged_and_malformed_buttons_are_refused_and_logged(
     async with running_bot(tg, coach, store):
         await user.send("/start")
         first = await _question(tg, user.chat.id, "Question 1 of")
-        await user.tap(first, callback_data=button(first, "a", "business_type", "food"))
+        await user.tap(
+            first, callback_data=button(first, option_label(coach.content, "business_type", "food"))
+        )
         await user.send("Pizza al taglio")
         third = await _question(tg, user.chat.id, "Question 3 of")
         own = (await _session(store, user)).interview_id
         forged = [
             "",
             "garbage",
-            "a:b:c",
-            "a:b:c:d:e",
+            "q:b:c",
+            "q:answer:b:c:d:e",
             "z:x:y:w",
             "\u202e:\u200b:💥:<b>",
-            f"a:{other.interview_id}:goal:store",  # another user's interview
-            f"a:{own}:goal:no_such_goal",
-            f"a:{own}:business_type:services",  # an answered question
-            f"t:{own}:goal:store",  # a toggle on a single choice
-            f"t:{own}:networks:zzz",
-            f"d:{own}:goal:extra",
-            f"s:{own}:goal:",  # a skip the required question never offered
-            f"h:::{other_card}",  # another user's card
-            "h:::-1",
-            "h:::abc",
-            "l:::xx",
-            "q:abc::named",
-            "q:99999::named",
-            "c:abc::x",
-            "c:424242::own",
-            "w:nope:nope:close",
-            "k:nope:posted:yes",
-            "k:::",
-            "r:x.y:time:99999",
-            "r:9.Mars/Olympus:zone:Mars/Olympus",
-            "r::day:99",
+            AnswerTap("answer", other.interview_id, "goal", "store").pack(),  # someone else's
+            AnswerTap("answer", own, "goal", "no_such_goal").pack(),
+            AnswerTap("answer", own, "business_type", "services").pack(),  # answered already
+            AnswerTap("toggle", own, "goal", "store").pack(),  # a toggle on a single choice
+            AnswerTap("toggle", own, "networks", "zzz").pack(),
+            AnswerTap("done", own, "goal", "extra").pack(),
+            AnswerTap("skip", own, "goal").pack(),  # a skip the required question never offered
+            f"q:jump:{own}:goal:",  # an action that does not exist
+            CardTap(str(other_card)).pack(),  # another user's card
+            CardTap("-1").pack(),
+            CardTap("abc").pack(),
+            "lang:xx",
+            ShareTap("abc", "named").pack(),
+            ShareTap("99999", "named").pack(),
+            "share:1:everything",
+            CaseTap("abc", "x").pack(),
+            CaseTap("424242", "own").pack(),
+            WorkshopTap("nope", "nope", "close").pack(),
+            CheckinTap("nope", "posted", "yes").pack(),
+            CheckinTap("", "").pack(),
+            ReminderTap("time", "x", "y", "99999").pack(),
+            ReminderTap("zone", "9", "Mars/Olympus").pack(),
+            ReminderTap("day", "99").pack(),
+            "rem:fly:1::",
         ]
         forged += _random_taps(own, coach, 40)
         for data in forged:
@@ -201,7 +221,7 @@ async def test_forged_and_malformed_buttons_are_refused_and_logged(
             # for what it asks.
             await user.forge_tap(third, data, inaccessible=True)
         # A real answer, but put on a message that never had that button: refused for that.
-        await user.forge_tap(first, f"a:{own}:stage:irregular")
+        await user.forge_tap(first, AnswerTap("answer", own, "stage", "irregular").pack())
         await _quiet(tg)
         # Every spinner is stopped, however long the bot takes over the last taps.
         await tg.wait_for(lambda: len(tg.callback_answers) >= 2 * len(forged) + 2, 20)
@@ -218,7 +238,9 @@ async def test_forged_and_malformed_buttons_are_refused_and_logged(
         assert len(refusals) >= len(forged) + 10
         # The real button still works afterwards.
         latest = await _question(tg, user.chat.id, "Question 3 of")
-        await user.tap(latest, callback_data=button(latest, "a", "stage", "irregular"))
+        await user.tap(
+            latest, callback_data=button(latest, option_label(coach.content, "stage", "irregular"))
+        )
         await _question(tg, user.chat.id, "Question 4 of")
     assert (await _session(store, user)).answers["stage"] == "irregular"
     other_after = await store.load(9803, 9803)
@@ -250,7 +272,9 @@ async def test_an_edited_message_is_not_read_again(
     async with running_bot(tg, coach, store):
         start = await user.send("/start")
         first = await _question(tg, user.chat.id, "Question 1 of")
-        await user.tap(first, callback_data=button(first, "a", "business_type", "food"))
+        await user.tap(
+            first, callback_data=button(first, option_label(coach.content, "business_type", "food"))
+        )
         await _question(tg, user.chat.id, "Question 2 of")
         sent = await user.send("Pizza al taglio")
         await _question(tg, user.chat.id, "Question 3 of")
@@ -303,7 +327,9 @@ async def test_a_flooding_user_gets_one_notice_and_the_others_are_served(
             await flooder.send(f"message {i}")
         await other.send("/start")
         first = await _question(tg, other.chat.id, "Question 1 of")
-        await other.tap(first, callback_data=button(first, "a", "business_type", "food"))
+        await other.tap(
+            first, callback_data=button(first, option_label(coach.content, "business_type", "food"))
+        )
         await _question(tg, other.chat.id, "Question 2 of")
         await _quiet(tg)
         replies = [m.text for m in tg.messages(flooder.chat.id) if m.from_bot]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.storage.repository import SqlSessionStore
-from bot.telegram.turn import albums
+from bot.telegram.delivery import albums
 from bot.telegram.views import Views
 from flows.coach import Coach
 from flows.conditions import AnswerValue

@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.driver import Actor, Stats, Until, button, interview, shows, ticked
+from bench.driver import Actor, Stats, Until, answer_tap, button, interview, shows, ticked
 from bench.fake import BenchTelegram
 from bench.personas import Answer, Persona, personas
 from bench.process import bot_process
@@ -56,7 +56,9 @@ class CountingActor(Actor):
     def tap(self, message: BotMessage, data: str) -> Callable[[], Awaitable[object]]:
         """Tap a button; an answer when it picks an option or closes a multiple choice."""
         step = super().tap(message, data)
-        return self._counted(step) if data.split(":", maxsplit=1)[0] in ("a", "d") else step
+        tap = answer_tap(data)
+        answers = tap is not None and tap.action in ("answer", "done")
+        return self._counted(step) if answers else step
 
     def _counted(self, step: Callable[[], Awaitable[object]]) -> Callable[[], Awaitable[object]]:
         async def counted() -> object:
@@ -197,16 +199,16 @@ async def choose(player: Player, message: BotMessage, answer: Answer) -> BotMess
     wanted = set(answer.value)
     for _ in range(4 * len(message.buttons) + 4):  # a guard against a keyboard going in circles
         ticks = {
-            (data or "").split(":")[3]
+            tap.option_id
             for row in message.buttons
             for text, data in row
-            if text.startswith("✅")
+            if text.startswith("✅") and (tap := answer_tap(data)) is not None
         }
         if ticks == wanted:
             return message
         adding = sorted(wanted - ticks)
         option = adding[0] if adding else sorted(ticks - wanted)[0]
-        data = button(message, "t", answer.question, option)
+        data = button(message, "toggle", answer.question, option)
         until = ticked(data) if adding else unticked(data)
         message = await player.actor.act(until, player.actor.tap(message, data))
     raise AssertionError(f"user {player.actor.user.id} could not tick {sorted(wanted)}")
@@ -256,12 +258,12 @@ async def finish(tg: BenchTelegram, player: Player) -> None:
         if answer.kind == "text":
             message = await actor.act(until, actor.send(answer.value[0]))
         elif answer.kind == "single":
-            data = button(message, "a", answer.question, answer.value[0])
+            data = button(message, "answer", answer.question, answer.value[0])
             message = await actor.act(until, actor.tap(message, data))
         else:
             message = await choose(player, message, answer)
             message = await actor.act(
-                until, actor.tap(message, button(message, "d", answer.question))
+                until, actor.tap(message, button(message, "done", answer.question))
             )
 
 
@@ -277,7 +279,7 @@ async def tap_again_while_down(tg: BenchTelegram, player: Player) -> bool:
         return False  # a toggle tapped twice undoes itself; a text may land on a later question
     for message in reversed(tg.messages(player.chat)):
         if message.from_bot and shows(answer)(message):
-            data = button(message, "a", answer.question, answer.value[0])
+            data = button(message, "answer", answer.question, answer.value[0])
             await player.actor.user.tap(message, callback_data=data)
             return True
     return False

@@ -38,7 +38,14 @@ from flows.content import Content
 from tests.fake_telegram import BotMessage, FakeTelegram, FakeUser
 from tests.personas import CAREFUL_BAKERY, MISTAKE_TRIGGERS, play
 from tests.postgres import execute_on_postgres
-from tests.telegram_support import ROOT, button, current_question, running_bot
+from tests.telegram_support import (
+    ROOT,
+    button,
+    current_question,
+    option_label,
+    running_bot,
+    ui_label,
+)
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
 ERRORS_TO_USER = ("tg_db_retry", "tg_error", "tg_conflict")
@@ -283,12 +290,18 @@ class Player:
             await self.user.send(value)
         elif question.kind == "single":
             assert isinstance(value, str)
-            await self.user.tap(message, callback_data=button(message, "a", question_id, value))
+            await self.user.tap(
+                message,
+                callback_data=button(message, option_label(self.coach.content, question_id, value)),
+            )
         else:
             picked = [value] if isinstance(value, str) else list(value or [])
             for option_id in picked:
                 await self.user.tap(
-                    message, callback_data=button(message, "t", question_id, option_id)
+                    message,
+                    callback_data=button(
+                        message, option_label(self.coach.content, question_id, option_id)
+                    ),
                 )
                 label = next(
                     c.label("en")
@@ -307,7 +320,9 @@ class Player:
             latest = next(
                 m for m in self.tg.messages(self.chat) if m.message_id == message.message_id
             )
-            await self.user.tap(latest, callback_data=button(latest, "d", question_id))
+            await self.user.tap(
+                latest, callback_data=button(latest, ui_label(self.coach.content, "tg_button_done"))
+            )
 
     async def until_acknowledged(self) -> None:
         """Wait until the bot shows what comes after the answer just given."""

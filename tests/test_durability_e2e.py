@@ -17,9 +17,11 @@ from tests.personas import CAREFUL_BAKERY
 from tests.telegram_support import (
     button,
     current_question,
+    option_label,
     play_in_telegram,
     running_bot,
     start_bot_process,
+    ui_label,
 )
 
 
@@ -40,13 +42,19 @@ async def test_a_killed_bot_continues_at_the_same_question_with_every_answer(
     try:
         await user.send("/start")
         first = await _question(tg, chat, "Domanda 1 di", timeout=30)
-        await user.tap(first, callback_data=button(first, "a", "business_type", "shop"))
+        await user.tap(
+            first, callback_data=button(first, option_label(content, "business_type", "shop", "it"))
+        )
         await _question(tg, chat, "Domanda 2 di")
         await user.send("Scarpe da trekking")
         third = await _question(tg, chat, "Domanda 3 di")
-        await user.tap(third, callback_data=button(third, "a", "stage", "irregular"))
+        await user.tap(
+            third, callback_data=button(third, option_label(content, "stage", "irregular", "it"))
+        )
         goal = await _question(tg, chat, "Domanda 4 di")
-        await user.tap(goal, callback_data=button(goal, "a", "goal", "store"))
+        await user.tap(
+            goal, callback_data=button(goal, option_label(content, "goal", "store", "it"))
+        )
         fourth = await _question(tg, chat, "Domanda 5 di")
     finally:
         bot.send_signal(signal.SIGKILL)
@@ -67,7 +75,7 @@ async def test_a_killed_bot_continues_at_the_same_question_with_every_answer(
         await user.send("Bologna")
         fifth = await _question(tg, chat, "Domanda 6 di")
         await user.tap(
-            fifth, callback_data=button(fifth, "b", "audience")
+            fifth, callback_data=button(fifth, ui_label(content, "tg_button_back", "it"))
         )  # Back shows the kept answer
         back = await _question(tg, chat, "Domanda 5 di")
         assert "Risposta attuale: Bologna" in back.text
@@ -100,8 +108,12 @@ async def test_a_redelivered_update_and_a_double_tap_have_one_effect(
         await user.send("/start")
         first = await _question(tg, chat, "Question 1 of")
         # A double tap: two callback queries for the same button.
-        await user.tap(first, callback_data=button(first, "a", "business_type", "shop"))
-        await user.tap(first, callback_data=button(first, "a", "business_type", "shop"))
+        await user.tap(
+            first, callback_data=button(first, option_label(content, "business_type", "shop"))
+        )
+        await user.tap(
+            first, callback_data=button(first, option_label(content, "business_type", "shop"))
+        )
         await tg.wait_for(lambda: len(tg.callback_answers) == 2)
         assert tg.callback_answers[1].get("text") == content.text("tg_stale_button").en
         await _question(tg, chat, "Question 2 of")

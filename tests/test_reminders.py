@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 from telegram import Bot
 
+from bot.coaching.interview import InterviewCases
 from bot.sessions import Session
 from bot.storage.checkins import CheckinStore, Reminder
 from bot.storage.classes import ClassStore
@@ -56,7 +57,7 @@ def _instance(store: SqlSessionStore, content: Content, now: dt.datetime) -> Rem
         ClassStore(store.engine),
         CheckinStore(store.engine),
     )
-    return Reminders(services, clock=lambda: now)
+    return Reminders(services, InterviewCases(services.coach, store), clock=lambda: now)
 
 
 async def test_sent_once_by_two_instances_restored_after_restart_skipped_late_off_when_blocked(

@@ -20,9 +20,11 @@ from tests.personas import CAREFUL_BAKERY, MISTAKE_TRIGGERS
 from tests.telegram_support import (
     button,
     current_question,
+    option_label,
     play_in_telegram,
     running_bot,
     start_bot_process,
+    ui_label,
 )
 
 
@@ -118,7 +120,9 @@ async def test_english_user_and_switching_language(
         await user.send("/start")
         first = await user.next_bot_message()
         assert first.text.startswith("Hi!") and "Question 1 of" in first.text
-        await user.tap(first, callback_data=button(first, "a", "business_type", "shop"))
+        await user.tap(
+            first, callback_data=button(first, option_label(coach.content, "business_type", "shop"))
+        )
         await _question_saying(tg, user.chat.id, "Question 2")
         await user.send("/lang it")
         switched = await _question_saying(tg, user.chat.id, "Domanda 2")
@@ -270,7 +274,12 @@ async def test_back_skip_card_cancel_help_and_privacy(
         assert "Non hai ancora una scheda" in (await user.next_bot_message()).text
         await user.send("/start")
         first = await _question_saying(tg, chat, "Domanda 1 di")
-        await user.tap(first, callback_data=button(first, "a", "business_type", "artisan"))
+        await user.tap(
+            first,
+            callback_data=button(
+                first, option_label(coach.content, "business_type", "artisan", "it")
+            ),
+        )
         second = await _question_saying(tg, chat, "Domanda 2 di")
         assert second.message_id == first.message_id, "a tap edits the question in place"
         assert "✔️ Artigiano o laboratorio" in second.text
@@ -280,7 +289,9 @@ async def test_back_skip_card_cancel_help_and_privacy(
         third = await _question_saying(tg, chat, "Domanda 3 di")
         assert "ho tenuto i primi 120 caratteri" in third.text
 
-        await user.tap(third, callback_data=button(third, "b", "stage"))  # the Back button
+        await user.tap(
+            third, callback_data=button(third, ui_label(coach.content, "tg_button_back", "it"))
+        )  # the Back button
         again = await _question_saying(tg, chat, "Domanda 2 di")
         assert "Risposta attuale: Ceramiche dipinte a mano" in again.text
         await user.send("/skip")
@@ -294,7 +305,10 @@ async def test_back_skip_card_cancel_help_and_privacy(
         await user.send("2")
         await _question_saying(tg, chat, "Domanda 4 di")
         answered = len(tg.callback_answers)
-        await user.tap(stage, callback_data=button(stage, "a", "stage", "regular"))
+        await user.tap(
+            stage,
+            callback_data=button(stage, option_label(coach.content, "stage", "regular", "it")),
+        )
         await tg.wait_for(lambda: len(tg.callback_answers) > answered)
         assert tg.callback_answers[-1].get("text") == content.text("tg_stale_button").it
 
@@ -345,7 +359,9 @@ async def test_storage_briefly_unavailable_asks_to_retry_and_loses_nothing(
     async with running_bot(tg, coach, store):
         await user.send("/start")
         first = await _question_saying(tg, chat, "Question 1 of")
-        await user.tap(first, callback_data=button(first, "a", "business_type", "shop"))
+        await user.tap(
+            first, callback_data=button(first, option_label(coach.content, "business_type", "shop"))
+        )
         await _question_saying(tg, chat, "Question 2 of")
         store.fail_next = True
         await user.send("Handmade shoes")

@@ -18,7 +18,7 @@ from tests.fake_telegram import (
     FakeUser,
     Fault,
 )
-from tests.telegram_support import button, current_question, running_bot
+from tests.telegram_support import button, current_question, option_label, running_bot
 
 
 async def _question(tg: FakeTelegram, chat_id: int, words: str) -> BotMessage:
@@ -94,7 +94,9 @@ async def test_a_refused_send_is_retried_and_the_next_question_arrives_once(
     async with _at_first_question(tg, coach, store, caplog, user) as first:
         times = fault.times
         tg.fail(fault)
-        await user.tap(first, callback_data=button(first, "a", "business_type", "food"))
+        await user.tap(
+            first, callback_data=button(first, option_label(coach.content, "business_type", "food"))
+        )
         await _question(tg, user.chat.id, "Question 2 of")
         await user.send("Pizza al taglio")
         await _question(tg, user.chat.id, "Question 3 of")
@@ -113,7 +115,9 @@ async def test_a_timed_out_edit_is_retried(
     user = tg.user(702, "Bea")
     async with _at_first_question(tg, coach, store, caplog, user) as first:
         tg.fail(Fault("editMessageText", hang=6.0))  # longer than the 5 s read timeout
-        await user.tap(first, callback_data=button(first, "a", "business_type", "food"))
+        await user.tap(
+            first, callback_data=button(first, option_label(coach.content, "business_type", "food"))
+        )
         await _question(tg, user.chat.id, "Question 2 of")
         _one_line(caplog, "editMessageText", "timed out", "retrying")
     assert await _answers(store, user) == {"business_type": "food"}
@@ -125,7 +129,9 @@ async def test_a_timed_out_send_is_not_repeated_and_start_picks_up(
     user = tg.user(703, "Carla")
     async with running_bot(tg, coach, store):
         first = await _first_question(tg, user)
-        await user.tap(first, callback_data=button(first, "a", "business_type", "food"))
+        await user.tap(
+            first, callback_data=button(first, option_label(coach.content, "business_type", "food"))
+        )
         await _question(tg, user.chat.id, "Question 2 of")
         caplog.set_level(logging.INFO)
         caplog.clear()
@@ -171,7 +177,9 @@ async def test_a_user_who_blocked_the_bot_loses_nothing_and_is_not_written_to(
         tg.fail(Fault("editMessageText", 403, blocked))
         apology = Fault("sendMessage", 403, blocked)
         tg.fail(apology)
-        await user.tap(first, callback_data=button(first, "a", "business_type", "food"))
+        await user.tap(
+            first, callback_data=button(first, option_label(coach.content, "business_type", "food"))
+        )
         await tg.wait_for(lambda: _lines(caplog), 15)
         line = _one_line(caplog, "not answered", "blocked")
         assert line.levelno == logging.INFO
@@ -190,7 +198,9 @@ async def test_an_expired_button_spinner_does_not_stop_the_answer(
     user = tg.user(706, "Fabio")
     async with _at_first_question(tg, coach, store, caplog, user) as first:
         tg.fail(Fault("answerCallbackQuery", 400, QUERY_TOO_OLD))
-        await user.tap(first, callback_data=button(first, "a", "business_type", "food"))
+        await user.tap(
+            first, callback_data=button(first, option_label(coach.content, "business_type", "food"))
+        )
         await _question(tg, user.chat.id, "Question 2 of")
         _one_line(caplog, "answerCallbackQuery", "expired")
     assert await _answers(store, user) == {"business_type": "food"}
@@ -202,7 +212,9 @@ async def test_an_unchanged_message_is_not_an_error(
     user = tg.user(707, "Gina")
     async with _at_first_question(tg, coach, store, caplog, user) as first:
         tg.fail(Fault("editMessageText", 400, NOT_MODIFIED))
-        await user.tap(first, callback_data=button(first, "a", "business_type", "food"))
+        await user.tap(
+            first, callback_data=button(first, option_label(coach.content, "business_type", "food"))
+        )
         await tg.wait_for(lambda: _lines(caplog), 15)
         _one_line(caplog, "editMessageText", "already shows")
         await user.send("Pizza al taglio")
@@ -216,7 +228,9 @@ async def test_a_deleted_question_message_is_sent_anew(
     user = tg.user(708, "Ivo")
     async with _at_first_question(tg, coach, store, caplog, user) as first:
         tg.fail(Fault("editMessageText", 400, "Bad Request: message to edit not found"))
-        await user.tap(first, callback_data=button(first, "a", "business_type", "food"))
+        await user.tap(
+            first, callback_data=button(first, option_label(coach.content, "business_type", "food"))
+        )
         second = await _question(tg, user.chat.id, "Question 2 of")
         assert second.message_id != first.message_id
         _one_line(caplog, "can't be edited", "sent anew")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import and_, delete, exists, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
@@ -49,10 +49,17 @@ class SqlSessionStore:
         """Release connections."""
         await self.engine.dispose()
 
-    async def load(self, chat_id: int, user_id: int) -> Session | None:
-        """Return the user's session in this chat, if they were ever seen (one query)."""
+    async def load(
+        self, chat_id: int, user_id: int, update_id: int | None = None
+    ) -> Session | None:
+        """Return the user's session in this chat, if they were ever seen (one query).
+
+        With `update_id`, the same query asks whether that update was already applied, and a
+        redelivered one raises DuplicateUpdateError.
+        """
+        applied = exists().where(ProcessedUpdate.update_id == (update_id or -1))
         latest_interview = (
-            select(UserRow.lang, InterviewRow)
+            select(applied.label("applied"), UserRow.lang, InterviewRow)
             .select_from(UserRow)
             .outerjoin(
                 InterviewRow,
@@ -66,7 +73,9 @@ class SqlSessionStore:
             row = (await db.execute(latest_interview)).first()
         if row is None:
             return None
-        stored_lang, interview = row
+        already_applied, stored_lang, interview = row
+        if update_id is not None and already_applied:
+            raise DuplicateUpdateError(update_id)
         session = Session(chat_id, user_id, _lang(stored_lang), stored_lang=_lang(stored_lang))
         if interview is not None:
             session.interview_id = interview.public_id

@@ -7,16 +7,13 @@ import logging
 from typing import Any
 
 from telegram import BotCommand, BotCommandScopeAllGroupChats, Update
+from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
     BaseRateLimiter,
     BaseUpdateProcessor,
-    CallbackQueryHandler,
-    CommandHandler,
     ContextTypes,
-    MessageHandler,
-    TypeHandler,
-    filters,
+    Defaults,
 )
 
 from bot.config import Settings
@@ -25,8 +22,8 @@ from bot.storage.classes import ClassStore
 from bot.storage.health import database_reachable
 from bot.storage.repository import SqlSessionStore
 from bot.telegram.calls import ResilientCalls
+from bot.telegram.features import Features
 from bot.telegram.flood import FloodGuard
-from bot.telegram.handlers import Handlers
 from bot.telegram.http import AiohttpRequest
 from bot.telegram.ordering import PerUserOrderedProcessor
 from bot.telegram.rate_limit import FairRateLimiter
@@ -75,7 +72,6 @@ def build_application(
     services = Services(
         coach, store, Views(coach.content), ClassStore(store.engine), CheckinStore(store.engine)
     )
-    handlers = Handlers(services, clock)
     flood_guard = FloodGuard(flood_limit, FLOOD_WINDOW) if flood_limit is not None else None
     screen = Screen(services, flood_guard)
 
@@ -99,59 +95,19 @@ def build_application(
         .get_updates_request(AiohttpRequest(connections=1))
         .rate_limiter(ResilientCalls(rate_limiter or default_rate_limiter()))
         .concurrent_updates(processor or PerUserOrderedProcessor())
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
         .post_init(publish_commands_and_description)
         .post_stop(finish_background)
         .post_shutdown(close_store)
         .build()
     )
-    commands = {
-        "start": handlers.start,
-        "help": handlers.help,
-        "plan": handlers.plan,
-        "back": handlers.back,
-        "skip": handlers.skip,
-        "restart": handlers.restart,
-        "cancel": handlers.cancel,
-        "card": handlers.card,
-        "history": handlers.history,
-        "lang": handlers.lang,
-        "privacy": handlers.privacy,
-        "deletedata": handlers.deletedata,
-        "class": handlers.class_sessions.open_class,
-        "report": handlers.class_sessions.report,
-        "endclass": handlers.class_sessions.end_class,
-        "workshop": handlers.workshops.start,
-        "checkin": handlers.checkin,
-        "reminders": handlers.reminders_menu,
-    }
-    guard = handlers.guarded
-    application.add_handler(TypeHandler(Update, screen.screen), group=-2)
-    application.add_handler(TypeHandler(Update, handlers.skip_seen_updates), group=-1)
-    # Before the commands: an edited "/start" must not run again.
-    application.add_handler(MessageHandler(filters.UpdateType.EDITED, guard(screen.edited)))
-    for name, callback in commands.items():
-        application.add_handler(CommandHandler(name, guard(callback)))
-    application.add_handler(MessageHandler(filters.COMMAND, guard(handlers.unknown_command)))
-    application.add_handler(CallbackQueryHandler(guard(handlers.tap)))
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, guard(handlers.text)))
-    application.add_handler(
-        MessageHandler(
-            filters.Sticker.ALL
-            | filters.PHOTO
-            | filters.VOICE
-            | filters.AUDIO
-            | filters.VIDEO
-            | filters.VIDEO_NOTE
-            | filters.Document.ALL
-            | filters.LOCATION
-            | filters.CONTACT,
-            guard(handlers.media),
-        )
-    )
-    application.add_error_handler(handlers.on_error)
+    features = Features.build(services, screen, clock)
+    for group, handler in features.handlers():
+        application.add_handler(handler, group=group)
+    application.add_error_handler(features.failures.on_error)
 
     async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
-        await handlers.reminders.send_due(context.bot)
+        await features.reminders.send_due(context.bot)
 
     assert application.job_queue is not None, "installed with python-telegram-bot[job-queue]"
     application.job_queue.run_repeating(

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from html import escape
 
-from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from bot.telegram.keyboards import CHECKIN, Tap, reminder_keyboard
-from bot.telegram.turn import Turn
+from bot.coaching.interview import InterviewCases
+from bot.telegram.callbacks import CheckinTap
+from bot.telegram.keyboards import reminder_keyboard
+from bot.telegram.services import Services
+from bot.telegram.updates import Context, Visitor, tapped_message_id, visitor
 from flows.checkin import CHOICES, STEPS, TREND_LENGTH, CheckIn, choose_tip, trend_lines
+from flows.i18n import Lang
 
 START, PLAN, SKIP_NOTE = "start", "plan", "skip"
 LABELS = {
@@ -21,76 +25,101 @@ LABELS = {
 }
 
 
+def starts_interview(data: object) -> bool:
+    """Return True for the button that starts an interview for want of a card.
+
+    The interview's own handler takes it.
+    """
+    return isinstance(data, str) and CheckinTap.unpack(data) == CheckinTap("", PLAN)
+
+
 class CheckIns:
     """The weekly check-in, one message edited in place as the user taps."""
 
-    async def begin(self, turn: Turn) -> None:
+    def __init__(self, services: Services, cases: InterviewCases) -> None:
+        self.services, self.cases = services, cases
+        self.views = services.views
+
+    async def command(self, update: Update, context: Context) -> None:
+        """Start the weekly check-in against the latest card."""
+        if visit := visitor(update, context):
+            await self.begin(visit, await self.cases.language(visit.sender))
+
+    async def begin(self, visit: Visitor, lang: Lang) -> None:
         """Start a check-in against the latest card, or explain that a card comes first."""
-        store = turn.services.checkins
-        card_id = await store.latest_card_id(turn.user.id)
+        store = self.services.checkins
+        user_id = visit.sender.user_id
+        card_id = await store.latest_card_id(user_id)
         if card_id is None:
             button = InlineKeyboardButton(
-                turn.ui("ci_start_interview"), callback_data=Tap(CHECKIN, "", PLAN).pack()
+                self.views.ui("ci_start_interview", lang),
+                callback_data=CheckinTap("", PLAN).pack(),
             )
-            await turn.send(turn.ui("ci_no_card"), InlineKeyboardMarkup([[button]]))
+            html = self.views.ui("ci_no_card", lang)
+            await visit.chat.send(html, InlineKeyboardMarkup([[button]]))
             return
-        public_id = await store.start(turn.user.id, card_id)
-        html, markup = self._step(turn, public_id, CheckIn())
-        await turn.send(html, markup)
+        public_id = await store.start(user_id, card_id)
+        html, markup = self._step(lang, public_id, CheckIn())
+        await visit.chat.send(html, markup)
 
-    async def tap(self, turn: Turn, query: CallbackQuery, tap: Tap) -> bool:
-        """Handle a check-in button; return True to start the interview instead."""
-        if tap.question_id == PLAN:
+    async def tap(self, update: Update, context: Context) -> None:
+        """Handle a check-in button: start one, an answer, or the note's skip."""
+        query, visit = update.callback_query, visitor(update, context)
+        tap = CheckinTap.unpack(query.data) if query else None
+        if query is None or visit is None or tap is None:
+            return
+        lang = await self.cases.language(visit.sender)
+        if tap.step == START:
             await query.answer()
-            return True
-        if tap.question_id == START:
-            await query.answer()
-            await self.begin(turn)
-            return False
-        store = turn.services.checkins
-        stored = await store.get(tap.interview_id)
-        if stored is None or stored.user_id != turn.user.id:
-            await query.answer(turn.plain("ci_gone"), show_alert=True)
-            return False
+            await self.begin(visit, lang)
+            return
+        plain = self.views.content.text
+        user_id = visit.sender.user_id
+        store = self.services.checkins
+        stored = await store.get(tap.checkin_id)
+        if stored is None or stored.user_id != user_id:
+            await query.answer(plain("ci_gone")(lang), show_alert=True)
+            return
         if stored.completed:
-            await query.answer(turn.plain("ci_done_already"))
-            return False
-        message_id = query.message.message_id if query.message else None
-        if tap.question_id == "note" and tap.option_id == SKIP_NOTE:
+            await query.answer(plain("ci_done_already")(lang))
+            return
+        message_id = tapped_message_id(query)
+        if tap.step == "note" and tap.value == SKIP_NOTE:
             await query.answer()
-            await self._finish(turn, tap.interview_id, None, message_id)
-            return False
-        if tap.question_id != stored.answers.next_step or not await store.answer(
-            tap.interview_id, turn.user.id, tap.question_id, tap.option_id
+            await self._finish(visit, lang, tap.checkin_id, None, message_id)
+            return
+        if tap.step != stored.answers.next_step or not await store.answer(
+            tap.checkin_id, user_id, tap.step, tap.value
         ):
-            await query.answer(turn.plain("tg_stale_button"))
-            return False
+            await query.answer(plain("tg_stale_button")(lang))
+            return
         await query.answer()
-        answers = CheckIn(**{**stored.answers.__dict__, tap.question_id: tap.option_id})
-        html, markup = self._step(turn, tap.interview_id, answers)
-        await turn.replace(message_id, html, markup)
-        return False
+        answers = CheckIn(**{**stored.answers.__dict__, tap.step: tap.value})
+        html, markup = self._step(lang, tap.checkin_id, answers)
+        await visit.chat.replace(message_id, html, markup)
 
-    async def take_note(self, turn: Turn, text: str) -> bool:
+    async def take_note(self, visit: Visitor, text: str) -> bool:
         """Take a typed line as the note of a check-in waiting for one; False if none waits."""
-        public_id = await turn.services.checkins.awaiting_note(turn.user.id)
+        public_id = await self.services.checkins.awaiting_note(visit.sender.user_id)
         if public_id is None:
             return False
-        await self._finish(turn, public_id, " ".join(text.split()), None)
+        lang = await self.cases.language(visit.sender)
+        await self._finish(visit, lang, public_id, " ".join(text.split()), None)
         return True
 
     def _step(
-        self, turn: Turn, public_id: str, answers: CheckIn
+        self, lang: Lang, public_id: str, answers: CheckIn
     ) -> tuple[str, InlineKeyboardMarkup]:
+        ui = self.views.ui
         step = answers.next_step or "note"
         number = STEPS.index(step) + 1
-        lines = [f"<b>{turn.ui('ci_heading', k=number)}</b>", *self._answered(turn, answers)]
-        lines.append(f"\n<b>{turn.ui(f'ci_q_{step}')}</b>")
+        lines = [f"<b>{ui('ci_heading', lang, k=number)}</b>", *self._answered(lang, answers)]
+        lines.append(f"\n<b>{ui(f'ci_q_{step}', lang)}</b>")
         if step == "note":
-            buttons = [[(turn.ui("ci_skip_note"), Tap(CHECKIN, public_id, "note", SKIP_NOTE))]]
+            buttons = [[(ui("ci_skip_note", lang), CheckinTap(public_id, "note", SKIP_NOTE))]]
         else:
             buttons = [
-                [(turn.ui(LABELS[value]), Tap(CHECKIN, public_id, step, value))]
+                [(ui(LABELS[value], lang), CheckinTap(public_id, step, value))]
                 for value in CHOICES[step]
             ]
         markup = InlineKeyboardMarkup(
@@ -101,44 +130,47 @@ class CheckIns:
         )
         return "\n".join(lines), markup
 
-    def _answered(self, turn: Turn, answers: CheckIn) -> list[str]:
+    def _answered(self, lang: Lang, answers: CheckIn) -> list[str]:
+        ui = self.views.ui
         lines = []
         for step in CHOICES:
             value = getattr(answers, step)
             if value is not None:
-                lines.append("✔️ " + turn.ui(f"ci_answer_{step}", answer=turn.ui(LABELS[value])))
+                answer = ui(LABELS[value], lang)
+                lines.append("✔️ " + ui(f"ci_answer_{step}", lang, answer=answer))
         if answers.note:
-            lines.append("✔️ " + turn.ui("ci_answer_note", note=answers.note))
+            lines.append("✔️ " + ui("ci_answer_note", lang, note=answers.note))
         return lines
 
     async def _finish(
-        self, turn: Turn, public_id: str, note: str | None, message_id: int | None
+        self, visit: Visitor, lang: Lang, public_id: str, note: str | None, message_id: int | None
     ) -> None:
-        services = turn.services
+        ui = self.views.ui
+        services = self.services
         store = services.checkins
-        if not await store.complete(public_id, turn.user.id, note):
-            await turn.send(turn.ui("ci_done_already"))
+        user_id = visit.sender.user_id
+        if not await store.complete(public_id, user_id, note):
+            await visit.chat.send(ui("ci_done_already", lang))
             return
-        history = await store.history(turn.user.id, TREND_LENGTH)
-        cards = await services.store.cards(turn.user.id)
+        history = await store.history(user_id, TREND_LENGTH)
+        cards = await services.store.cards(user_id)
         content = services.coach.content
-        card = services.coach.build_card(cards[0].answers, turn.lang)
+        card = services.coach.build_card(cards[0].answers, lang)
         tip = choose_tip(content, card, cards[0].answers, history[-1], len(history) - 1)
         parts = [
-            "\n".join([turn.ui("ci_saved"), *self._answered(turn, history[-1])]),
-            f"<b>{turn.ui('ci_tip_heading')}</b>\n{escape(tip)}",
+            "\n".join([ui("ci_saved", lang), *self._answered(lang, history[-1])]),
+            f"<b>{ui('ci_tip_heading', lang)}</b>\n{escape(tip)}",
         ]
         if len(history) > 1:
-            sparkline = escape("\n".join(trend_lines(content, history, turn.lang)))
+            sparkline = escape("\n".join(trend_lines(content, history, lang)))
             parts.append(
-                f"<b>{turn.ui('ci_trend_heading', n=len(history))}</b>\n"
-                f"<code>{sparkline}</code>\n<i>{turn.ui('ci_trend_legend')}</i>"
+                f"<b>{ui('ci_trend_heading', lang, n=len(history))}</b>\n"
+                f"<code>{sparkline}</code>\n<i>{ui('ci_trend_legend', lang)}</i>"
             )
         else:
-            parts.append(f"<i>{turn.ui('ci_first')}</i>")
+            parts.append(f"<i>{ui('ci_first', lang)}</i>")
         markup = None
-        if await store.reminder(turn.user.id) is None:
-            parts.append(turn.ui("ci_reminder_offer"))
-            markup = reminder_keyboard(turn.ui("rem_button"))
-        html = "\n\n".join(parts)
-        await turn.replace(message_id, html, markup)
+        if await store.reminder(user_id) is None:
+            parts.append(ui("ci_reminder_offer", lang))
+            markup = reminder_keyboard(ui("rem_button", lang))
+        await visit.chat.replace(message_id, "\n\n".join(parts), markup)

@@ -4,26 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
-from telegram.constants import ChatMemberStatus, ChatType, ParseMode
 from telegram.error import BadRequest
-from telegram.ext import ContextTypes
 
+from bot.coaching.interview import InterviewCases
+from bot.coaching.replies import Lead, Quote, Reply, Say
+from bot.sessions import Session
 from bot.storage.classes import CLASS_PAYLOAD_PREFIX, ClassInfo, Share
-from bot.telegram.keyboards import CASE, SHARE, Tap, row_id
+from bot.telegram.callbacks import CaseTap, ShareTap, stored_id
+from bot.telegram.chat import message_gone
+from bot.telegram.class_views import ClassViews
+from bot.telegram.roles import may_manage
 from bot.telegram.services import Services
-from bot.telegram.turn import Turn, language_of, message_gone
+from bot.telegram.updates import GROUPS, Context, Visitor, language_of
 from bot.telegram.views import split_messages
 from flows.content import Case
 from flows.i18n import Lang
 from flows.render_report import render_mistakes_chart
-from flows.report import Submission, build_report, report_sections
+from flows.report import Submission, build_report
 
 log = logging.getLogger(__name__)
 
-Context = ContextTypes.DEFAULT_TYPE
 COUNTS_EVERY = dt.timedelta(seconds=20)
 """At most three count edits a minute: a group allows a bot about 20 messages a minute."""
 OWN = "own"
@@ -32,10 +34,11 @@ OWN = "own"
 class ClassSessions:
     """/class, joining by deep link, live counts, consent to share, /report and /endclass."""
 
-    def __init__(self, services: Services) -> None:
-        self.services = services
+    def __init__(self, services: Services, cases: InterviewCases) -> None:
+        self.services, self.cases = services, cases
         self.classes = services.classes
         self.content = services.coach.content
+        self.pages = ClassViews(services.views)
 
     def text(self, key: str, lang: Lang, **values: object) -> str:
         """Return an escaped UI string."""
@@ -49,7 +52,7 @@ class ClassSessions:
         if chat is None or user is None or message is None:
             return
         lang = language_of(user)
-        if chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
+        if chat.type not in GROUPS:
             await message.reply_html(self.text("cls_group_only", lang))
             return
         lines = (message.text or "").split("\n")
@@ -69,12 +72,12 @@ class ClassSessions:
         rows = [
             [
                 InlineKeyboardButton(
-                    case.title(lang), callback_data=Tap(CASE, str(info.id), "", case.id).pack()
+                    case.title(lang), callback_data=CaseTap(str(info.id), case.id).pack()
                 )
             ]
             for case in self.content.cases
         ]
-        own = Tap(CASE, str(info.id), "", OWN).pack()
+        own = CaseTap(str(info.id), OWN).pack()
         rows.append(
             [InlineKeyboardButton(self.content.text("cls_own_business")(lang), callback_data=own)]
         )
@@ -82,14 +85,15 @@ class ClassSessions:
             self.text("cls_choose_case", lang, title=title), reply_markup=InlineKeyboardMarkup(rows)
         )
 
-    async def choose_case(self, update: Update, context: Context, tap: Tap) -> None:
+    async def choose_case(self, update: Update, context: Context) -> None:
         """Announce the class once the teacher has picked a case (or their own business)."""
         query, user = update.callback_query, update.effective_user
-        if query is None or user is None:
+        tap = CaseTap.unpack(query.data) if query else None
+        if query is None or user is None or tap is None:
             return
-        class_id = row_id(tap.interview_id)
+        class_id = stored_id(tap.class_id)
         info = await self.classes.get(class_id) if class_id is not None else None
-        known_case = tap.option_id == OWN or self.content.case(tap.option_id) is not None
+        known_case = tap.case_id == OWN or self.content.case(tap.case_id) is not None
         if info is None or not known_case:
             log.info("refused a class button from user %s: no such class or case", user.id)
             await query.answer(self.content.text("tg_unknown_button")(language_of(user)))
@@ -100,7 +104,7 @@ class ClassSessions:
         await query.answer()
         if info.announcement_message_id is not None:
             return  # already announced: a second tap changes nothing
-        case_id = None if tap.option_id == OWN else tap.option_id
+        case_id = None if tap.case_id == OWN else tap.case_id
         await self.classes.set_case(info.id, case_id)
         info = await self.classes.get(info.id)
         assert info is not None
@@ -124,15 +128,8 @@ class ClassSessions:
             submissions=submissions,
             lang=info.lang,
         )
-        blocks = [
-            "\n".join(
-                ([f"<b>{escape(section.title)}</b>"] if section.title else [])
-                + [escape(line) for line in section.lines]
-            )
-            for section in report_sections(report, self.content, info.lang)
-        ]
-        for html in split_messages(blocks):
-            await context.bot.send_message(chat_id, html, parse_mode=ParseMode.HTML)
+        for html in split_messages(self.pages.report(report, info)):
+            await context.bot.send_message(chat_id, html)
         draw = self.services.drawing.run
         chart = await draw(render_mistakes_chart, report, self.content, info.lang)
         await context.bot.send_photo(chat_id, InputFile(chart, filename="report.png"))
@@ -147,67 +144,62 @@ class ClassSessions:
         closed = await self.classes.get(info.id)
         assert closed is not None
         await self.refresh_counts(context, closed, force=True)
-        await context.bot.send_message(
-            chat_id, self.text("cls_closed_done", lang), parse_mode=ParseMode.HTML
-        )
+        await context.bot.send_message(chat_id, self.text("cls_closed_done", lang))
 
     # In private
 
-    async def join(self, turn: Turn, code: str, context: Context) -> bool:
-        """Join a class from its deep link and start the interview; False for other links."""
+    async def join(self, visit: Visitor, code: str, context: Context) -> Reply | None:
+        """Join a class from its deep link and start the interview; None for other links.
+
+        The group's counts are brought up to date before the student's first question shows.
+        """
         if not code.startswith(CLASS_PAYLOAD_PREFIX):
-            return False
+            return None
+        session = await self.cases.load(visit.sender)
         info = await self.classes.by_code(code.removeprefix(CLASS_PAYLOAD_PREFIX))
         if info is None:
-            await turn.send(turn.ui("cls_not_found"))
-            return True
+            return Reply(session, lead=[Say("cls_not_found")])
         if not info.open:
-            await turn.send(turn.ui("cls_closed_notice", title=info.title))
-            return True
-        await self.classes.join(info.id, turn.user.id, turn.lang)
-        turn.begin_interview()
-        turn.session.class_id = info.id
-        greeting = [turn.ui("cls_welcome", title=info.title)]
-        brief = self._brief(info, turn.lang)
+            return Reply(session, lead=[Say("cls_closed_notice", {"title": info.title})])
+        await self.classes.join(info.id, visit.sender.user_id, session.lang)
+        lead: list[Lead] = [Say("cls_welcome", {"title": info.title})]
+        brief = self._brief(info, session.lang)
         if brief:
-            greeting.append(f"<b>{turn.ui('cls_brief_intro')}</b>\n{escape(brief)}")
-        await turn.ask(greeting)
+            lead.append(Quote("cls_brief_intro", brief))
+        reply = await self.cases.begin(visit.sender, session, lead, class_id=info.id)
         await self.refresh_counts(context, info)
-        return True
+        return reply
 
-    async def card_finished(self, turn: Turn, context: Context) -> None:
+    async def card_finished(self, visit: Visitor, session: Session, context: Context) -> None:
         """Count a class student's finished card and ask what they agree to share."""
-        class_id = turn.session.class_id
+        class_id = session.class_id
         if class_id is None:
             return
-        await self.classes.finish(class_id, turn.user.id)
-        lang = turn.lang
+        await self.classes.finish(class_id, visit.sender.user_id)
+        lang = session.lang
         rows = [
             [
                 InlineKeyboardButton(
                     self.content.text(f"cls_share_{choice}")(lang),
-                    callback_data=Tap(SHARE, str(class_id), "", choice).pack(),
+                    callback_data=ShareTap(str(class_id), choice).pack(),
                 )
             ]
             for choice in ("anonymous", "named", "no")
         ]
-        await turn.send(turn.ui("cls_share_question"), InlineKeyboardMarkup(rows))
+        await visit.chat.send(self.text("cls_share_question", lang), InlineKeyboardMarkup(rows))
         info = await self.classes.get(class_id)
         if info is not None:
             await self.refresh_counts(context, info)
 
-    async def share(self, update: Update, context: Context, tap: Tap) -> None:
+    async def share(self, update: Update, context: Context) -> None:
         """Record the student's consent about their card in the report."""
         query, user = update.callback_query, update.effective_user
-        if query is None or user is None:
+        tap = ShareTap.unpack(query.data) if query else None
+        if query is None or user is None or tap is None:
             return
-        class_id = row_id(tap.interview_id)
+        class_id = stored_id(tap.class_id)
         choice: Share = (
-            "named"
-            if tap.option_id == "named"
-            else "anonymous"
-            if tap.option_id == "anonymous"
-            else "no"
+            "named" if tap.choice == "named" else "anonymous" if tap.choice == "anonymous" else "no"
         )
         if class_id is None or not await self.classes.set_share(
             class_id, user.id, choice, user.first_name
@@ -221,17 +213,13 @@ class ClassSessions:
                 self.text("cls_share_thanks", language_of(user)),
                 query.message.chat.id,
                 query.message.message_id,
-                parse_mode=ParseMode.HTML,
             )
 
     # Shared
 
     async def may_manage(self, context: Context, info: ClassInfo, user_id: int) -> bool:
         """Return True for the class's teacher and the group's admins."""
-        if info.teacher_id == user_id:
-            return True
-        member = await context.bot.get_chat_member(info.group_chat_id, user_id)
-        return member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+        return await may_manage(context.bot, info.group_chat_id, user_id, [info.teacher_id])
 
     async def refresh_counts(self, context: Context, info: ClassInfo, force: bool = False) -> None:
         """Edit the group's class message with live counts, at most once every 20 seconds."""
@@ -249,10 +237,9 @@ class ClassSessions:
         await self.classes.counts_shown(info.id, shown)
         try:
             await context.bot.edit_message_text(
-                self._announcement(info, joined, finished),
+                self.pages.announcement(info, self._case(info), joined, finished),
                 info.group_chat_id,
                 info.announcement_message_id,
-                parse_mode=ParseMode.HTML,
                 reply_markup=self._join_markup(context, info),
             )
         except BadRequest as error:
@@ -276,41 +263,21 @@ class ClassSessions:
     async def _announce(
         self, context: Context, info: ClassInfo, edit_message_id: int | None = None
     ) -> None:
-        html = self._announcement(info, 0, 0)
+        html = self.pages.announcement(info, self._case(info), 0, 0)
         markup = self._join_markup(context, info)
         if edit_message_id is not None:
             await context.bot.edit_message_text(
                 html,
                 info.group_chat_id,
                 edit_message_id,
-                parse_mode=ParseMode.HTML,
                 reply_markup=markup,
             )
             message_id = edit_message_id
         else:
-            sent = await context.bot.send_message(
-                info.group_chat_id, html, parse_mode=ParseMode.HTML, reply_markup=markup
-            )
+            sent = await context.bot.send_message(info.group_chat_id, html, reply_markup=markup)
             message_id = sent.message_id
         await self.classes.set_announcement(info.id, message_id)
         await self.classes.counts_shown(info.id, "0/0/open")
-
-    def _announcement(self, info: ClassInfo, joined: int, finished: int) -> str:
-        lang = info.lang
-        case = self._case(info)
-        if case is not None:
-            plan_for = self.text("cls_plan_for_case", lang, case=case.title(lang))
-        elif info.brief:
-            plan_for = self.text("cls_plan_for_brief", lang) + "\n" + escape(info.brief)
-        else:
-            plan_for = self.text("cls_plan_for_own", lang)
-        body = self.services.coach.content.text("cls_announcement")(lang)
-        title_html = f"<b>{escape(info.title)}</b>"
-        html = escape(body).replace("{title}", title_html).replace("{plan_for}", plan_for)
-        html += "\n\n" + self.text("cls_counts", lang, joined=joined, finished=finished)
-        if not info.open:
-            html += "\n" + self.text("cls_closed_tag", lang)
-        return html
 
     def _join_markup(self, context: Context, info: ClassInfo) -> InlineKeyboardMarkup | None:
         if not info.open:
@@ -320,7 +287,7 @@ class ClassSessions:
         return InlineKeyboardMarkup([[InlineKeyboardButton(label, url=url)]])
 
     def _case(self, info: ClassInfo) -> Case | None:
-        return next((case for case in self.content.cases if case.id == info.case_id), None)
+        return self.content.case(info.case_id) if info.case_id is not None else None
 
     def _brief(self, info: ClassInfo, lang: Lang) -> str | None:
         case = self._case(info)
@@ -341,13 +308,11 @@ class ClassSessions:
         elif not await self.may_manage(context, info, user.id):
             refusal = "cls_not_allowed"
         if refusal is not None or info is None:
-            await context.bot.send_message(
-                chat.id, self.text(refusal or "cls_no_class", lang), parse_mode=ParseMode.HTML
-            )
+            await context.bot.send_message(chat.id, self.text(refusal or "cls_no_class", lang))
             return None
         return info, chat.id, lang
 
     async def _class_here(self, chat_id: int, chat_type: str, user_id: int) -> ClassInfo | None:
-        if chat_type in (ChatType.GROUP, ChatType.SUPERGROUP):
+        if chat_type in GROUPS:
             return await self.classes.latest_in_group(chat_id)
         return await self.classes.latest_of_teacher(user_id)

@@ -6,14 +6,15 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
-from telegram import Bot, CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import Forbidden
 
+from bot.coaching.interview import InterviewCases
 from bot.storage.checkins import Reminder
-from bot.telegram.keyboards import CHECKIN, REMIND, Tap
+from bot.telegram.callbacks import CheckinTap, ReminderTap
 from bot.telegram.services import Services
-from bot.telegram.turn import Turn
-from flows.i18n import parse_lang
+from bot.telegram.updates import Context, Visitor, tapped_message_id, visitor
+from flows.i18n import Lang, parse_lang
 from flows.schedule import TIMES, ZONES, clock_label, is_zone, next_due
 
 log = logging.getLogger(__name__)
@@ -31,92 +32,116 @@ def utc_now() -> dt.datetime:
 class Reminders:
     """Choosing reminders in the chat, and sending the due ones."""
 
-    def __init__(self, services: Services, clock: Clock = utc_now) -> None:
-        self.services = services
-        self.clock = clock
+    def __init__(self, services: Services, cases: InterviewCases, clock: Clock = utc_now) -> None:
+        self.services, self.cases, self.clock = services, cases, clock
+        self.views = services.views
 
     # Choosing
 
-    async def menu(self, turn: Turn) -> None:
+    async def command(self, update: Update, context: Context) -> None:
+        """Show the reminder setting and let the user change it."""
+        if visit := visitor(update, context):
+            await self.menu(visit, await self.cases.language(visit.sender))
+
+    async def menu(self, visit: Visitor, lang: Lang) -> None:
         """Show the current setting and the weekdays to choose from."""
-        current = await self.services.checkins.reminder(turn.user.id)
-        days = _day_names(turn)
+        ui = self.views.ui
+        current = await self.services.checkins.reminder(visit.sender.user_id)
+        days = self._day_names(lang)
         status = (
-            turn.ui(
+            ui(
                 "rem_current",
+                lang,
                 day=days[current.weekday],
                 time=clock_label(current.minute_of_day),
                 zone=current.zone,
             )
             if current
-            else turn.ui("rem_none")
+            else ui("rem_none", lang)
         )
         rows = [
             [
-                InlineKeyboardButton(days[d], callback_data=Tap(REMIND, "", "day", str(d)).pack())
+                InlineKeyboardButton(days[d], callback_data=ReminderTap("day", str(d)).pack())
                 for d in week
             ]
             for week in ((0, 1, 2, 3), (4, 5, 6))
         ]
         if current:
-            off = Tap(REMIND, "", "off").pack()
-            rows.append([InlineKeyboardButton(turn.ui("rem_off_button"), callback_data=off)])
-        html = f"{status}\n\n{turn.ui('rem_choose_day')}"
-        await turn.send(html, InlineKeyboardMarkup(rows))
+            off = ReminderTap("off").pack()
+            rows.append([InlineKeyboardButton(ui("rem_off_button", lang), callback_data=off)])
+        html = f"{status}\n\n{ui('rem_choose_day', lang)}"
+        await visit.chat.send(html, InlineKeyboardMarkup(rows))
 
-    async def tap(self, turn: Turn, query: CallbackQuery, tap: Tap) -> None:
+    async def tap(self, update: Update, context: Context) -> None:
         """Handle a reminder button: menu, day, zone, time or off."""
+        query, visit = update.callback_query, visitor(update, context)
+        tap = ReminderTap.unpack(query.data) if query else None
+        if query is None or visit is None or tap is None:
+            return
         await query.answer()
-        message_id = query.message.message_id if query.message else None
-        if tap.question_id == "menu":
-            await self.menu(turn)
-        elif tap.question_id == "off":
-            await self.services.checkins.remove_reminder(turn.user.id)
-            await turn.replace(message_id, turn.ui("rem_turned_off"), None)
-        elif tap.question_id == "day":
-            await self._times(turn, tap.option_id, self._default_zone(turn), message_id)
-        elif tap.question_id == "zone":
-            await self._times(turn, tap.interview_id, tap.option_id, message_id)
-        elif tap.question_id == "time":
-            await self._save(turn, tap, message_id)
+        lang = await self.cases.language(visit.sender)
+        message_id = tapped_message_id(query)
+        if tap.step == "menu":
+            await self.menu(visit, lang)
+        elif tap.step == "off":
+            await self.services.checkins.remove_reminder(visit.sender.user_id)
+            await visit.chat.replace(message_id, self.views.ui("rem_turned_off", lang), None)
+        elif tap.step == "day":
+            zone = "Europe/Rome" if lang == "it" else "Europe/London"
+            await self._times(visit, lang, tap.day, zone, message_id)
+        elif tap.step == "zone":
+            await self._times(visit, lang, tap.day, tap.zone, message_id)
+        elif tap.step == "time":
+            await self._save(visit, lang, tap, message_id)
 
-    async def _times(self, turn: Turn, day: str, zone: str, message_id: int | None) -> None:
+    async def _times(
+        self, visit: Visitor, lang: Lang, day: str, zone: str, message_id: int | None
+    ) -> None:
         weekday = _weekday(day)
         if weekday is None or not is_zone(zone):
             return
-        key = f"{weekday}.{zone}"
         times = [
             InlineKeyboardButton(
-                clock_label(m), callback_data=Tap(REMIND, key, "time", str(m)).pack()
+                clock_label(m),
+                callback_data=ReminderTap("time", str(weekday), zone, str(m)).pack(),
             )
             for m in TIMES
         ]
         zones = [
             InlineKeyboardButton(
                 ("✓ " if z == zone else "") + z,
-                callback_data=Tap(REMIND, str(weekday), "zone", z).pack(),
+                callback_data=ReminderTap("zone", str(weekday), z).pack(),
             )
             for z in ZONES
         ]
-        html = turn.ui("rem_choose_time", day=_day_names(turn)[weekday], zone=zone)
-        await turn.replace(message_id, html, InlineKeyboardMarkup([times[:3], times[3:], zones]))
+        html = self.views.ui("rem_choose_time", lang, day=self._day_names(lang)[weekday], zone=zone)
+        markup = InlineKeyboardMarkup([times[:3], times[3:], zones])
+        await visit.chat.replace(message_id, html, markup)
 
-    async def _save(self, turn: Turn, tap: Tap, message_id: int | None) -> None:
-        day, _, zone = tap.interview_id.partition(".")
-        weekday = _weekday(day)
-        minute = int(tap.option_id) if tap.option_id.isdigit() else -1
-        if weekday is None or not is_zone(zone) or minute not in TIMES:
+    async def _save(
+        self, visit: Visitor, lang: Lang, tap: ReminderTap, message_id: int | None
+    ) -> None:
+        weekday = _weekday(tap.day)
+        minute = int(tap.minute) if tap.minute.isdigit() else -1
+        if weekday is None or not is_zone(tap.zone) or minute not in TIMES:
             return
-        due = next_due(weekday, minute, zone, self.clock())
-        reminder = Reminder(turn.user.id, turn.chat_id, weekday, minute, zone, int(due.timestamp()))
-        await self.services.checkins.set_reminder(reminder)
-        html = turn.ui(
-            "rem_set", day=_day_names(turn)[weekday], time=clock_label(minute), zone=zone
+        due = next_due(weekday, minute, tap.zone, self.clock())
+        sender = visit.sender
+        reminder = Reminder(
+            sender.user_id, sender.chat_id, weekday, minute, tap.zone, int(due.timestamp())
         )
-        await turn.replace(message_id, html, None)
+        await self.services.checkins.set_reminder(reminder)
+        html = self.views.ui(
+            "rem_set",
+            lang,
+            day=self._day_names(lang)[weekday],
+            time=clock_label(minute),
+            zone=tap.zone,
+        )
+        await visit.chat.replace(message_id, html, None)
 
-    def _default_zone(self, turn: Turn) -> str:
-        return "Europe/Rome" if turn.lang == "it" else "Europe/London"
+    def _day_names(self, lang: Lang) -> list[str]:
+        return self.views.ui("rem_days", lang).split(",")
 
     # Sending
 
@@ -138,12 +163,13 @@ class Reminders:
             lang = parse_lang(reminder.lang) or "en"
             text = self.services.coach.content.text
             button = InlineKeyboardButton(
-                text("rem_check_in_now")(lang), callback_data=Tap(CHECKIN, "", "start").pack()
+                text("rem_check_in_now")(lang), callback_data=CheckinTap("", "start").pack()
             )
             try:
                 await bot.send_message(
                     reminder.chat_id,
                     text("rem_message")(lang),
+                    parse_mode=None,
                     reply_markup=InlineKeyboardMarkup([[button]]),
                 )
             except Forbidden:
@@ -152,10 +178,6 @@ class Reminders:
                 continue
             sent += 1
         return sent
-
-
-def _day_names(turn: Turn) -> list[str]:
-    return turn.ui("rem_days").split(",")
 
 
 def _weekday(text: str) -> int | None:

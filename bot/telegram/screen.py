@@ -6,15 +6,13 @@ import logging
 
 from telegram import Message, ReplyParameters, Update
 from telegram.constants import ChatType
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ApplicationHandlerStop
 
 from bot.telegram.flood import FloodGuard, Verdict
 from bot.telegram.services import Services
-from bot.telegram.turn import language_of
+from bot.telegram.updates import Context, language_of
 
 log = logging.getLogger(__name__)
-
-Context = ContextTypes.DEFAULT_TYPE
 
 
 class Screen:
@@ -50,7 +48,7 @@ class Screen:
             if update.callback_query is not None:
                 await update.callback_query.answer(text, show_alert=True)
             elif chat is not None:
-                await context.bot.send_message(chat.id, text)
+                await context.bot.send_message(chat.id, text, parse_mode=None)
         raise ApplicationHandlerStop
 
     async def edited(self, update: Update, context: Context) -> None:
@@ -59,7 +57,7 @@ class Screen:
         if chat is None or chat.type != ChatType.PRIVATE:
             return
         text = self.services.coach.content.text("tg_edited")(language_of(user))
-        await context.bot.send_message(chat.id, text)
+        await context.bot.send_message(chat.id, text, parse_mode=None)
 
     async def _anonymous(self, message: Message, context: Context) -> None:
         """Explain, in both languages, that a message sent as a chat has nobody to answer to."""
@@ -77,4 +75,5 @@ class Screen:
             message.chat.id,
             f"{text('it')}\n\n{text('en')}",
             reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True),
+            parse_mode=None,
         )

@@ -8,22 +8,20 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Poll, Update
-from telegram.constants import ChatType, ParseMode
-from telegram.ext import ContextTypes
+from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Poll, Update
 
-from bot.telegram.keyboards import WORKSHOP, Tap
+from bot.telegram.callbacks import WorkshopTap
+from bot.telegram.chat import Chat
+from bot.telegram.delivery import CardDelivery
+from bot.telegram.roles import may_manage
 from bot.telegram.services import Services
-from bot.telegram.turn import language_of, send_pages
+from bot.telegram.updates import GROUPS, Context, language_of
 from flows.i18n import Lang
 from flows.machine import Interview
 from flows.outputs import CardView, MistakeView, Output, QuestionView
-from flows.render_calendar import render_calendar_ics
-from flows.render_image import render_card_pngs
 
 log = logging.getLogger(__name__)
 
-Context = ContextTypes.DEFAULT_TYPE
 POLL_MINUTES = 3
 """A poll closes by itself after this long: enough to think, not a race."""
 MAX_POLL_OPTIONS = 10
@@ -46,8 +44,8 @@ class Workshop:
 class Workshops:
     """Runs workshops; one at a time per group, kept in memory while it lasts."""
 
-    def __init__(self, services: Services) -> None:
-        self.services = services
+    def __init__(self, services: Services, delivery: CardDelivery) -> None:
+        self.services, self.delivery = services, delivery
         self.coach = services.coach
         self.running: dict[int, Workshop] = {}
 
@@ -61,20 +59,14 @@ class Workshops:
         if chat is None or user is None:
             return
         lang = language_of(user)
-        if chat.type not in (ChatType.GROUP, ChatType.SUPERGROUP):
-            await context.bot.send_message(
-                chat.id, self.ui("cls_group_only", lang), parse_mode=ParseMode.HTML
-            )
+        if chat.type not in GROUPS:
+            await context.bot.send_message(chat.id, self.ui("cls_group_only", lang))
             return
         if not await self._may_lead(context, chat.id, user.id):
-            await context.bot.send_message(
-                chat.id, self.ui("cls_not_allowed", lang), parse_mode=ParseMode.HTML
-            )
+            await context.bot.send_message(chat.id, self.ui("cls_not_allowed", lang))
             return
         if chat.id in self.running:
-            await context.bot.send_message(
-                chat.id, self.ui("ws_running", lang), parse_mode=ParseMode.HTML
-            )
+            await context.bot.send_message(chat.id, self.ui("ws_running", lang))
             return
         workshop = Workshop(
             id=str(update.update_id),
@@ -84,20 +76,19 @@ class Workshops:
             interview=self.coach.new_interview(lang),
         )
         self.running[chat.id] = workshop
-        await context.bot.send_message(
-            chat.id, self.ui("ws_intro", lang, minutes=POLL_MINUTES), parse_mode=ParseMode.HTML
-        )
+        await context.bot.send_message(chat.id, self.ui("ws_intro", lang, minutes=POLL_MINUTES))
         await self._ask(context, workshop)
 
-    async def tap(self, update: Update, context: Context, tap: Tap) -> None:
+    async def tap(self, update: Update, context: Context) -> None:
         """Close a poll, or settle a tie (teacher or admin only)."""
         query, user, chat = update.callback_query, update.effective_user, update.effective_chat
-        if query is None or user is None or chat is None:
+        tap = WorkshopTap.unpack(query.data) if query else None
+        if query is None or user is None or chat is None or tap is None:
             return
         workshop = self.running.get(chat.id)
         if (
             workshop is None
-            or tap.interview_id != workshop.id
+            or tap.workshop_id != workshop.id
             or tap.question_id != workshop.interview.state
         ):
             await query.answer(self.coach.content.text("tg_stale_button")(language_of(user)))
@@ -136,11 +127,7 @@ class Workshops:
         bot, lang = context.bot, workshop.lang
         for output in outputs:
             if isinstance(output, MistakeView):
-                await bot.send_message(
-                    workshop.chat_id,
-                    self.services.views.mistake(output, lang),
-                    parse_mode=ParseMode.HTML,
-                )
+                await bot.send_message(workshop.chat_id, self.services.views.mistake(output, lang))
         final = outputs[-1]
         if isinstance(final, CardView):
             await self._finish(context, workshop, final)
@@ -152,14 +139,13 @@ class Workshops:
             message = await bot.send_message(
                 workshop.chat_id,
                 self.ui("ws_text_question", lang, progress=progress, prompt=final.prompt),
-                parse_mode=ParseMode.HTML,
                 reply_markup=ForceReply(selective=False),
             )
             workshop.prompt_message_id = message.message_id
             return
         choices = final.choices[:MAX_POLL_OPTIONS]
         workshop.options = [choice.id for choice in choices]
-        close = Tap(WORKSHOP, workshop.id, final.id, "close").pack()
+        close = WorkshopTap(workshop.id, final.id, "close").pack()
         label = self.coach.content.text("ws_close_button")(lang)
         message = await bot.send_poll(
             workshop.chat_id,
@@ -229,7 +215,7 @@ class Workshops:
             [
                 InlineKeyboardButton(
                     labels.get(o, o),
-                    callback_data=Tap(WORKSHOP, workshop.id, question.id, o).pack(),
+                    callback_data=WorkshopTap(workshop.id, question.id, o).pack(),
                 )
             ]
             for o in tied
@@ -237,7 +223,6 @@ class Workshops:
         await context.bot.send_message(
             workshop.chat_id,
             self.ui(key, lang, prompt=question.prompt(lang)),
-            parse_mode=ParseMode.HTML,
             reply_markup=InlineKeyboardMarkup(rows),
         )
 
@@ -263,7 +248,7 @@ class Workshops:
                 votes=votes[0],
                 voters=votes[1],
             )
-        await context.bot.send_message(workshop.chat_id, text, parse_mode=ParseMode.HTML)
+        await context.bot.send_message(workshop.chat_id, text)
         await self._show(
             context, workshop, self.coach.answer_options(workshop.interview, option_ids)
         )
@@ -271,22 +256,11 @@ class Workshops:
     async def _finish(self, context: Context, workshop: Workshop, card: CardView) -> None:
         self.running.pop(workshop.chat_id, None)
         self.coach.release(workshop.interview)
-        bot, chat_id, lang = context.bot, workshop.chat_id, workshop.lang
-        for html in self.services.views.card(card.card):
-            await bot.send_message(chat_id, html, parse_mode=ParseMode.HTML)
-        pages = await self.services.drawing.run(render_card_pngs, card.card)
-        await send_pages(bot, chat_id, pages, None)
-        ics = await self.services.drawing.run(render_calendar_ics, card.card)
-        name = self.coach.content.text("tg_calendar_filename")(lang)
-        await bot.send_document(chat_id, InputFile(ics, filename=name))
+        await self.delivery.send(Chat(context.bot, workshop.chat_id), card.card)
 
     async def _may_lead(
         self, context: Context, chat_id: int, user_id: int, workshop: Workshop | None = None
     ) -> bool:
-        if workshop is not None and workshop.teacher_id == user_id:
-            return True
         info = await self.services.classes.latest_in_group(chat_id)
-        if info is not None and info.teacher_id == user_id:
-            return True
-        member = await context.bot.get_chat_member(chat_id, user_id)
-        return member.status in ("creator", "administrator")
+        teachers = [workshop.teacher_id if workshop else None, info.teacher_id if info else None]
+        return await may_manage(context.bot, chat_id, user_id, teachers)
