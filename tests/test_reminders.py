@@ -14,6 +14,7 @@ from bot.sessions import Session
 from bot.storage.checkins import CheckinStore, Reminder
 from bot.storage.classes import ClassStore
 from bot.storage.repository import SqlSessionStore
+from bot.telegram.callbacks import CheckinTap
 from bot.telegram.http import AiohttpRequest
 from bot.telegram.reminders import Reminders
 from bot.telegram.services import Services
@@ -82,7 +83,9 @@ async def test_sent_once_by_two_instances_restored_after_restart_skipped_late_of
         await other.close()
     sent = [m for m in tg.bot_events if m.chat_id == chat.id]
     assert len(sent) == 1 and sent[0].text.startswith("⏰ È il momento")
-    assert sent[0].buttons == [[("✅ Fai la revisione ora", "k::start:")]]
+    [[(label, data)]] = sent[0].buttons
+    assert label == "✅ Fai la revisione ora"
+    assert CheckinTap.unpack(data) == CheckinTap("", "start"), "it opens a check-in"
 
     # A restart: a new process reads the reminder from the database, due at 07:00 UTC in summer.
     restarted = SqlSessionStore.from_url(url)

@@ -8,7 +8,14 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
-from telegram import ForceReply, InlineKeyboardButton, InlineKeyboardMarkup, Poll, Update
+from telegram import (
+    ForceReply,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputPollOption,
+    Poll,
+    Update,
+)
 
 from bot.telegram.callbacks import WorkshopTap
 from bot.telegram.chat import Chat
@@ -150,7 +157,9 @@ class Workshops:
         message = await bot.send_poll(
             workshop.chat_id,
             f"{progress} · {final.prompt}"[:300],
-            [choice.label[:100] for choice in choices],
+            # Plain text: the application's HTML default must not parse a label's "&".
+            [InputPollOption(choice.label[:100], text_parse_mode=None) for choice in choices],
+            question_parse_mode=None,
             is_anonymous=True,
             allows_multiple_answers=final.kind == "multi",
             reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=close)]]),
