@@ -185,8 +185,8 @@ async def test_forged_and_malformed_buttons_are_refused_and_logged(
         forged = [
             "",
             "garbage",
-            "q:b:c",
-            "q:answer:b:c:d:e",
+            "ans:b:c",
+            "ans:answer:b:c:d:e",
             "z:x:y:w",
             "\u202e:\u200b:💥:<b>",
             AnswerTap("answer", other.interview_id, "goal", "store").pack(),  # someone else's
@@ -196,7 +196,7 @@ async def test_forged_and_malformed_buttons_are_refused_and_logged(
             AnswerTap("toggle", own, "networks", "zzz").pack(),
             AnswerTap("done", own, "goal", "extra").pack(),
             AnswerTap("skip", own, "goal").pack(),  # a skip the required question never offered
-            f"q:jump:{own}:goal:",  # an action that does not exist
+            f"ans:jump:{own}:goal:",  # an action that does not exist
             CardTap(str(other_card)).pack(),  # another user's card
             CardTap("-1").pack(),
             CardTap("abc").pack(),

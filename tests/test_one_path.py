@@ -111,8 +111,8 @@ async def test_no_interview_stays_attached_after_any_kind_of_update(
         label = option_label(content, "business_type", "food")
         await user.tap(first, callback_data=button(first, label))
         await _question(tg, chat, "Question 2 of")
-        await user.forge_tap(first, "q:answer:nope:business_type:food")  # forged
-        await user.forge_tap(first, "q:answer:nope:business_type:food", inaccessible=True)
+        await user.forge_tap(first, "ans:answer:nope:business_type:food")  # forged
+        await user.forge_tap(first, "ans:answer:nope:business_type:food", inaccessible=True)
         await user.send_sticker()  # media
         await user.send("/back")
         again = await _question(tg, chat, "Question 1 of")

@@ -66,7 +66,7 @@ ANSWER_ACTIONS: tuple[str, ...] = get_args(AnswerAction)
 class AnswerTap(CallbackData):
     """A button under an interview question (or a question back)."""
 
-    PREFIX = "q"
+    PREFIX = "ans"
     CHOICES = {"action": ANSWER_ACTIONS}
     action: str
     interview_id: str

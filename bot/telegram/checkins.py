@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.coaching.interview import InterviewCases
 from bot.telegram.callbacks import CheckinTap
+from bot.telegram.checkin_views import LABELS, CheckinViews
 from bot.telegram.keyboards import reminder_keyboard
 from bot.telegram.services import Services
 from bot.telegram.updates import Context, Visitor, tapped_message_id, visitor
-from flows.checkin import CHOICES, STEPS, TREND_LENGTH, CheckIn, choose_tip, trend_lines
+from flows.checkin import CHOICES, TREND_LENGTH, CheckIn, choose_tip, trend_lines
 from flows.i18n import Lang
 
 START, PLAN, SKIP_NOTE = "start", "plan", "skip"
-LABELS = {
-    "yes": "ci_yes",
-    "partly": "ci_partly",
-    "no": "ci_no",
-    "up": "ci_up",
-    "flat": "ci_flat",
-    "down": "ci_down",
-}
 
 
 def starts_interview(data: object) -> bool:
@@ -39,6 +30,7 @@ class CheckIns:
     def __init__(self, services: Services, cases: InterviewCases) -> None:
         self.services, self.cases = services, cases
         self.views = services.views
+        self.pages = CheckinViews(services.views)
 
     async def command(self, update: Update, context: Context) -> None:
         """Start the weekly check-in against the latest card."""
@@ -112,65 +104,34 @@ class CheckIns:
     ) -> tuple[str, InlineKeyboardMarkup]:
         ui = self.views.ui
         step = answers.next_step or "note"
-        number = STEPS.index(step) + 1
-        lines = [f"<b>{ui('ci_heading', lang, k=number)}</b>", *self._answered(lang, answers)]
-        lines.append(f"\n<b>{ui(f'ci_q_{step}', lang)}</b>")
         if step == "note":
-            buttons = [[(ui("ci_skip_note", lang), CheckinTap(public_id, "note", SKIP_NOTE))]]
+            buttons = [(ui("ci_skip_note", lang), CheckinTap(public_id, "note", SKIP_NOTE))]
         else:
             buttons = [
-                [(ui(LABELS[value], lang), CheckinTap(public_id, step, value))]
+                (ui(LABELS[value], lang), CheckinTap(public_id, step, value))
                 for value in CHOICES[step]
             ]
         markup = InlineKeyboardMarkup(
-            [
-                [InlineKeyboardButton(label, callback_data=t.pack()) for label, t in row]
-                for row in buttons
-            ]
+            [[InlineKeyboardButton(label, callback_data=tap.pack())] for label, tap in buttons]
         )
-        return "\n".join(lines), markup
-
-    def _answered(self, lang: Lang, answers: CheckIn) -> list[str]:
-        ui = self.views.ui
-        lines = []
-        for step in CHOICES:
-            value = getattr(answers, step)
-            if value is not None:
-                answer = ui(LABELS[value], lang)
-                lines.append("✔️ " + ui(f"ci_answer_{step}", lang, answer=answer))
-        if answers.note:
-            lines.append("✔️ " + ui("ci_answer_note", lang, note=answers.note))
-        return lines
+        return self.pages.step(lang, answers), markup
 
     async def _finish(
         self, visit: Visitor, lang: Lang, public_id: str, note: str | None, message_id: int | None
     ) -> None:
-        ui = self.views.ui
         services = self.services
         store = services.checkins
         user_id = visit.sender.user_id
         if not await store.complete(public_id, user_id, note):
-            await visit.chat.send(ui("ci_done_already", lang))
+            await visit.chat.send(self.views.ui("ci_done_already", lang))
             return
         history = await store.history(user_id, TREND_LENGTH)
         cards = await services.store.cards(user_id)
         content = services.coach.content
         card = services.coach.build_card(cards[0].answers, lang)
         tip = choose_tip(content, card, cards[0].answers, history[-1], len(history) - 1)
-        parts = [
-            "\n".join([ui("ci_saved", lang), *self._answered(lang, history[-1])]),
-            f"<b>{ui('ci_tip_heading', lang)}</b>\n{escape(tip)}",
-        ]
-        if len(history) > 1:
-            sparkline = escape("\n".join(trend_lines(content, history, lang)))
-            parts.append(
-                f"<b>{ui('ci_trend_heading', lang, n=len(history))}</b>\n"
-                f"<code>{sparkline}</code>\n<i>{ui('ci_trend_legend', lang)}</i>"
-            )
-        else:
-            parts.append(f"<i>{ui('ci_first', lang)}</i>")
-        markup = None
-        if await store.reminder(user_id) is None:
-            parts.append(ui("ci_reminder_offer", lang))
-            markup = reminder_keyboard(ui("rem_button", lang))
-        await visit.chat.replace(message_id, "\n\n".join(parts), markup)
+        trend = trend_lines(content, history, lang)
+        offer = await store.reminder(user_id) is None
+        html = self.pages.finished(lang, history, tip, trend, offer)
+        markup = reminder_keyboard(self.views.ui("rem_button", lang)) if offer else None
+        await visit.chat.replace(message_id, html, markup)

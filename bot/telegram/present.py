@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from telegram import ForceReply, InlineKeyboardMarkup
 
 from bot.coaching.replies import Lead, Quote, Reply, Say
@@ -76,7 +74,7 @@ class InterviewPresenter:
         if isinstance(item, Say):
             return self.views.ui(item.key, lang, **item.values)
         assert isinstance(item, Quote)
-        return f"<b>{self.views.ui(item.heading, lang)}</b>\n{escape(item.text)}"
+        return self.views.quote(item.heading, lang, item.text)
 
     def question_html(
         self, question: QuestionView, lang: Lang, name: str | None, prefix: list[str]

@@ -50,6 +50,10 @@ class Views:
         asked = f"🤔 {escape(clarify.text)}\n<i>{self.ui('tg_clarify_hint', lang)}</i>"
         return f"{self.ui('tg_for_user', lang, name=for_name)}\n{asked}" if for_name else asked
 
+    def quote(self, heading_key: str, lang: Lang, text: str) -> str:
+        """Render someone's own words under a bold heading, escaped."""
+        return f"<b>{self.ui(heading_key, lang)}</b>\n{escape(text)}"
+
     def answered(self, prompt: str, answer: str) -> str:
         """Render a question once answered: its prompt and the answer just given."""
         return f"<b>{escape(prompt)}</b>\n✔️ {escape(answer)}"
