@@ -10,7 +10,8 @@ from babel.numbers import format_decimal
 from flows.budget import TimeBudget, time_budget
 from flows.clock import rome_today
 from flows.conditions import Answers, holds
-from flows.content import Content, Fact, Mistake, Platform
+from flows.content import Content, Mistake
+from flows.content_plan import Fact, Platform
 from flows.editorial import (
     MAX_POSTS_A_WEEK,
     DateToKnow,

@@ -13,7 +13,8 @@ from flows import requirements
 from flows.card import StrategyCard, build_card
 from flows.clock import rome_today
 from flows.conditions import Answers, AnswerValue, chosen, holds
-from flows.content import Content, Mistake, Option, Question, load_content
+from flows.content import Content, Mistake, Option, Question
+from flows.content_loader import load_content
 from flows.i18n import Lang
 from flows.interpret import ChoiceReader, Unsure
 from flows.machine import CARD, Interview, InterviewMachine

@@ -2,6 +2,7 @@
 
 The same reader serves the terminal and Telegram. It never guesses between two readings:
 when two are plausible it says so, and the front end asks back.
+Matching words to the options' names, typos included, is `flows.choice_names`.
 """
 
 from __future__ import annotations
@@ -9,26 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
-
 from flows.amounts import fold, read_amount
+from flows.choice_names import EXACT, LIKELY, alternatives, names_of, respell, score_names, tokens
 from flows.content import Option, Question
 from flows.typed_words import TypingWords, Unit
 from flows.validation import Problem, clean_text, shorten
 
-EXACT = 100.0
 SURE = 88.0
 """A reading this good, with no rival close to it, is taken (and echoed)."""
-LIKELY = 72.0
-"""A reading this good but not sure is asked back."""
 CLOSE = 6.0
 """Two options scored within this of each other are asked back, never picked between."""
-NAME_IN_ANSWER = 90.0
-ANSWER_IN_NAME = 89.0
-LONG_WORD = 8
-"""A typed word is read as a known one one slip away ("parruchiera"), two from this length;
-a swap of two neighbours counts as one slip."""
 MAX_TYPED = 200
 """Longer than any option: a choice typed at this length is a paste or a message, not an answer."""
 MOST_OF_A_RANGE = 0.75
@@ -70,16 +61,6 @@ class Unsure:
 Interpretation = Understood | Unsure | Problem
 
 
-@dataclass(frozen=True)
-class _Name:
-    """One way an option may be named: its label, short form, a synonym, a word in brackets."""
-
-    option_id: str
-    tokens: tuple[str, ...]
-    synonym: bool
-    """One of the option's words: typed whole, a word of it alone says little ("out of town")."""
-
-
 def read_choice(
     question: Question, options: list[Option], raw: str, words: TypingWords
 ) -> Interpretation:
@@ -99,7 +80,7 @@ class ChoiceReader:
         self.negation = {
             t for word in words.negation.every() for t in re.findall(r"\w+", fold(word))
         }
-        self.names = [name for option in options for name in self._names_of(option)]
+        self.names = [name for option in options for name in names_of(option, self.filler)]
         shaping = [*words.below.every(), *words.above.every(), *words.or_more.every()]
         if self.unit is not None:
             shaping += self.unit.words.every()
@@ -244,12 +225,12 @@ class ChoiceReader:
     def _all_but(self, text: str) -> Interpretation | None:
         """Read "all" and "all except TikTok"; None when the text does not start with "all"."""
         folded = fold(text)
-        every = _alternatives(self.words.all.every())
+        every = alternatives(self.words.all.every())
         start = re.match(rf"(?:{every})\b", folded)
         if start is None:
             return None
         rest = folded[start.end() :]
-        cut = re.search(rf"\b(?:{_alternatives(self.words.except_.every())})\b", rest)
+        cut = re.search(rf"\b(?:{alternatives(self.words.except_.every())})\b", rest)
         kept = [o.id for o in self.options if not o.exclusive]
         if cut is None:
             return Understood(kept)
@@ -297,10 +278,10 @@ class ChoiceReader:
                 wrong = high if high > len(self.options) else low
                 return Problem("error_out_of_range", {"number": wrong, "max": len(self.options)})
             return self._numbers(plain, [str(n) for n in range(low, high + 1)])
-        scores = self._scores(self._tokens(plain), covering)
+        scores = self._scores(plain, covering)
         if scores and max(scores.values()) == EXACT:
             return self._decide(plain, scores)
-        respelled = self._respelled(fold(plain))
+        respelled = respell(fold(plain), self.vocabulary)
         if self.unit is not None:
             amount = read_amount(respelled, self.unit, self.words)
             if amount is not None and (amount.marked or self.unit.bare or not scores):
@@ -310,7 +291,7 @@ class ChoiceReader:
                     shown = None if amount.span else amount.shown
                     return self._by_amount(plain, held, shown)
         if respelled != fold(plain):
-            for option_id, score in self._scores(self._tokens(respelled), covering).items():
+            for option_id, score in self._scores(respelled, covering).items():
                 scores[option_id] = max(score, scores.get(option_id, 0.0))
         return self._decide(plain, scores)
 
@@ -330,92 +311,6 @@ class ChoiceReader:
             return self._lost(typed)
         return Unsure(typed, [Reading(option_id) for option_id in self._in_order(asked)], [])
 
-    def _scores(self, tokens: list[str], covering: bool = False) -> dict[str, float]:
-        """Score each option by its best name: exact, contained either way, or close.
-
-        `covering` keeps only names that hold every typed word.
-        """
-        if not tokens or all(token.isdecimal() for token in tokens):
-            return {}  # bare numbers are option numbers or amounts, never part of a name
-        typed = " ".join(tokens)
-        denied = self.negation & set(tokens)
-        scores: dict[str, float] = {}
-        for name in self.names:
-            if not denied <= set(name.tokens):
-                continue  # "non subito" is not "subito"
-            score = _name_score(tokens, name, covering)
-            if score < LIKELY:
-                spelled = " ".join(name.tokens)
-                score = max(fuzz.ratio(typed, spelled), fuzz.token_sort_ratio(typed, spelled))
-            if score > scores.get(name.option_id, 0.0):
-                scores[name.option_id] = score
-        return {option_id: score for option_id, score in scores.items() if score >= LIKELY}
-
-    def _respelled(self, folded: str) -> str:
-        """Write each unknown word as the known word it is a typo of, if one is close enough."""
-        known = set(self.vocabulary)
-
-        def respell(match: re.Match[str]) -> str:
-            word = match.group()
-            if len(word) < 4 or word in known or word.isdecimal() or not self.vocabulary:
-                return word
-            slips = 1 if len(word) < LONG_WORD else 2
-            found = process.extractOne(
-                word, self.vocabulary, scorer=OSA.distance, score_cutoff=slips
-            )
-            return found[0] if found else word
-
-        return re.sub(r"\w+", respell, folded)
-
-    def _tokens(self, text: str) -> list[str]:
-        words = re.findall(r"\w+", fold(text))
-        kept = [word for word in words if word not in self.filler]
-        return kept or words
-
-    def _names_of(self, option: Option) -> list[_Name]:
-        texts = [option.label.it, option.label.en]
-        if option.short is not None:
-            texts += [option.short.it, option.short.en]
-        for label in (option.label.it, option.label.en):
-            main, _, bracket = label.partition("(")
-            texts.append(main)
-            texts += [part.strip(" .…") for part in bracket.rstrip(")").split(",") if part.strip()]
-        named = {tuple(self._tokens(text)) for text in texts}
-        synonyms = {tuple(self._tokens(word)) for word in option.words.every()} - named
-        return [
-            _Name(option.id, tokens, tokens in synonyms)
-            for tokens in sorted(named | synonyms)
-            if tokens
-        ]
-
-
-def _name_score(typed: list[str], name: _Name, covering: bool) -> float:
-    """Score a name against the typed words: exact, one inside the other, or nothing.
-
-    A name inside a longer answer scores 90 and up by the share of it it explains, below
-    certain when under half (`covering` skips it);
-    the answer inside a name 89, so one option holding it is taken and two are asked back.
-    """
-    words = tuple(typed)
-    if words == name.tokens:
-        return EXACT
-    if not covering and _inside(name.tokens, words):
-        # The share of the answer the name explains: "ho un bar" is the bar, but "nothing
-        # written, just ideas" is not the option whose synonym is "nothing".
-        share = len(name.tokens) / len(words)
-        return NAME_IN_ANSWER + 9 * share if share >= 0.5 else LIKELY + 10 * share
-    if not name.synonym and _inside(words, name.tokens):
-        return ANSWER_IN_NAME
-    return 0.0
-
-
-def _inside(part: tuple[str, ...], whole: tuple[str, ...]) -> bool:
-    """Return True if `part` appears in `whole` as consecutive words."""
-    size = len(part)
-    return 0 < size <= len(whole) and any(
-        whole[i : i + size] == part for i in range(len(whole) - size + 1)
-    )
-
-
-def _alternatives(words: list[str]) -> str:
-    return "|".join(re.escape(fold(word)) for word in sorted(words, key=len, reverse=True))
+    def _scores(self, text: str, covering: bool) -> dict[str, float]:
+        """Score each option by its best name against the typed text's words."""
+        return score_names(tokens(text, self.filler), self.names, self.negation, covering)

@@ -10,7 +10,8 @@ from typing import Literal
 
 from flows.budget import TimeBudget
 from flows.conditions import Answers, chosen
-from flows.content import Content, Format, Medium, Platform
+from flows.content import Content
+from flows.content_plan import Format, Medium, Platform
 
 TWO_NETWORKS_FROM_MINUTES = 180
 THREE_NETWORKS_FROM_MINUTES = 480

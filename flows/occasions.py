@@ -9,7 +9,8 @@ from functools import cache
 import holidays
 from dateutil.easter import easter
 
-from flows.content import Content, DateRule, Occasion
+from flows.content import Content
+from flows.content_plan import DateRule, Occasion
 from flows.i18n import Lang
 
 HOLIDAY_LANGUAGE: dict[Lang, str] = {"it": "it_IT", "en": "en_US"}

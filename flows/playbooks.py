@@ -6,7 +6,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from flows.conditions import Answers, AnswerValue, holds
-from flows.content import Action, Content, Contradiction, Playbook, PostIdea, Tip, Trade
+from flows.content import Content
+from flows.content_plan import Action, Contradiction, Playbook, PostIdea, Tip, Trade
 from flows.i18n import Text
 
 TIPS_A_PLAYBOOK = 2

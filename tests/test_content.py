@@ -15,7 +15,9 @@ import yaml
 from pydantic import BaseModel
 
 from flows.coach import load_checked_content
-from flows.content import Content, ContentError, Fact, default_content_dir
+from flows.content import Content, ContentError
+from flows.content_loader import default_content_dir
+from flows.content_plan import Fact
 from flows.i18n import Text
 
 

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from flows.card import StrategyCard, build_card
 from flows.coach import load_checked_content
 from flows.conditions import AnswerValue
-from flows.content import Content, DateRule
+from flows.content import Content
+from flows.content_plan import DateRule
 from flows.i18n import LANGS, Lang
 from flows.networks import picked
 from flows.occasions import occurs

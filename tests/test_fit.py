@@ -15,7 +15,8 @@ from flows.card import StrategyCard, build_card, card_advice, recent_fact, round
 from flows.card_sections import card_sections
 from flows.coach import Coach, load_checked_content
 from flows.conditions import AnswerValue, holds
-from flows.content import Content, DateRule, Playbook
+from flows.content import Content
+from flows.content_plan import DateRule, Playbook
 from flows.i18n import LANGS, Lang, Text
 from flows.occasions import occurs
 from flows.outputs import MistakeView

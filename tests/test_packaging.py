@@ -62,7 +62,7 @@ def test_wheel_ships_content_and_the_coach_runs_from_it(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert "[Question 2 of" in run.stdout
     located = subprocess.run(
-        [sys.executable, "-c", "import flows.content as c; print(c.default_content_dir())"],
+        [sys.executable, "-c", "import flows.content_loader as c; print(c.default_content_dir())"],
         capture_output=True,
         text=True,
         cwd=tmp_path,

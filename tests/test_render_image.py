@@ -11,11 +11,12 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from flows import render_image
+from flows import card_glyphs, card_style
 from flows.card import StrategyCard, build_card
 from flows.card_sections import card_sections
 from flows.conditions import AnswerValue
-from flows.content import Content, default_content_dir
+from flows.content import Content
+from flows.content_loader import default_content_dir
 from flows.i18n import Lang
 from flows.render_image import (
     BELOW_PILL,
@@ -313,11 +314,11 @@ def test_wrap_for_charts_still_ellipsizes_at_its_line_limit() -> None:
 @pytest.fixture
 def no_fonts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     load_font.cache_clear()
-    render_image._has_glyph.cache_clear()
-    monkeypatch.setattr(render_image, "default_content_dir", lambda: tmp_path)
+    card_glyphs._has_glyph.cache_clear()
+    monkeypatch.setattr(card_style, "default_content_dir", lambda: tmp_path)
     yield
     load_font.cache_clear()
-    render_image._has_glyph.cache_clear()
+    card_glyphs._has_glyph.cache_clear()
 
 
 @pytest.mark.usefixtures("no_fonts")
