@@ -44,7 +44,7 @@ class Unlimited(BaseRateLimiter[int]):
 def main() -> None:
     """Run the bot with long polling until interrupted."""
     settings = load_settings()
-    configure_logging(settings.log_level, secrets=(settings.telegram_bot_token,))
+    configure_logging(settings.log_level, secrets=(settings.telegram_bot_token.get_secret_value(),))
     upgrade(settings.database_url)
     coach = Coach(load_checked_content())
     # The simulated users are scripts, far faster than people: the flood guard would drop them.

@@ -20,7 +20,7 @@ from flows.coach import Coach, load_checked_content
 def main() -> None:
     """Run the bot with long polling until interrupted, one update at a time."""
     settings = load_settings()
-    configure_logging(settings.log_level, secrets=(settings.telegram_bot_token,))
+    configure_logging(settings.log_level, secrets=(settings.telegram_bot_token.get_secret_value(),))
     upgrade(settings.database_url)
     coach = Coach(load_checked_content())
     application = build_application(

@@ -54,7 +54,11 @@ def _run_telegram(coach: Coach) -> int:
         print(f"Settings error: {error}", file=sys.stderr)
         return 2
     configure_logging(
-        settings.log_level, secrets=(settings.telegram_bot_token, settings.webhook_secret)
+        settings.log_level,
+        secrets=(
+            settings.telegram_bot_token.get_secret_value(),
+            settings.webhook_secret.get_secret_value(),
+        ),
     )
     try:
         upgrade(settings.database_url)

@@ -3,8 +3,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr, ValidationError
 
-from bot.config import TELEGRAM_API_URL, SettingsError, load_settings, read_dotenv
+from bot.config import (
+    DEFAULT_DATABASE_URL,
+    TELEGRAM_API_URL,
+    Settings,
+    SettingsError,
+    load_settings,
+    read_dotenv,
+)
 from bot.telegram.views import split_messages
 
 
@@ -17,7 +25,7 @@ def test_environment_wins_over_dotenv_which_wins_over_defaults(tmp_path: Path) -
     )
     assert read_dotenv(dotenv)["TELEGRAM_BOT_TOKEN"] == "123:from-file"
     settings = load_settings({"PORT": "8443"}, dotenv)
-    assert settings.telegram_bot_token == "123:from-file"
+    assert settings.telegram_bot_token.get_secret_value() == "123:from-file"
     assert settings.port == 8443 and settings.log_level == "DEBUG"
     assert settings.telegram_api_url == TELEGRAM_API_URL
     assert settings.file_url == "https://api.telegram.org/file/bot"
@@ -27,15 +35,90 @@ def test_environment_wins_over_dotenv_which_wins_over_defaults(tmp_path: Path) -
 @pytest.mark.parametrize(
     ("env", "message"),
     [
-        ({"PORT": "http"}, "PORT"),
-        ({"PORT": "70000"}, "PORT"),
-        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
-        ({"WEBHOOK_URL": "https://example.org/telegram"}, "WEBHOOK_SECRET"),
+        ({"PORT": "http"}, "PORT must be a TCP port number, not 'http'"),
+        ({"PORT": "70000"}, "PORT must be a TCP port number, not '70000'"),
+        ({"PORT": "0"}, "PORT must be a TCP port number, not '0'"),
+        ({"LOG_LEVEL": "loud"}, "LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not 'LOUD'"),
+        (
+            {"WEBHOOK_URL": "https://example.org/telegram"},
+            "WEBHOOK_SECRET is required with WEBHOOK_URL, so forged updates are refused",
+        ),
+        (
+            {"WEBHOOK_URL": "https://example.org/telegram", "WEBHOOK_SECRET": "  "},
+            "WEBHOOK_SECRET is required with WEBHOOK_URL, so forged updates are refused",
+        ),
     ],
 )
 def test_settings_that_cannot_work_are_refused(env: dict[str, str], message: str) -> None:
-    with pytest.raises(SettingsError, match=message):
-        load_settings(env, None)
+    with pytest.raises(SettingsError) as refused:
+        load_settings({"TELEGRAM_BOT_TOKEN": "123:never-shown", **env}, None)
+    # Only the friendly sentence: not pydantic's report, not the token.
+    assert str(refused.value) == message
+    assert refused.value.__cause__ is None and refused.value.__suppress_context__
+
+
+def test_the_token_and_the_webhook_secret_never_show(tmp_path: Path) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("WEBHOOK_SECRET=hush-from-file\n", encoding="utf-8")
+    env = {"TELEGRAM_BOT_TOKEN": "123:tok-from-env", "WEBHOOK_URL": "https://example.org/tg"}
+    settings = load_settings(env, dotenv)
+    assert isinstance(settings.telegram_bot_token, SecretStr)
+    assert settings.telegram_bot_token.get_secret_value() == "123:tok-from-env"
+    assert settings.webhook_secret.get_secret_value() == "hush-from-file"
+    shown = (repr(settings), str(settings), f"{settings}", settings.model_dump_json())
+    for text in shown:
+        assert "tok-from-env" not in text and "hush-from-file" not in text
+        assert "https://example.org/tg" in text  # the rest is still there to read
+    # Not in pydantic's own errors either, when Settings is built directly.
+    with pytest.raises(ValidationError) as refused:
+        Settings(telegram_bot_token="123:tok-direct", port="nope")
+    assert "tok-direct" not in str(refused.value)
+
+
+def test_blank_values_mean_the_default(tmp_path: Path) -> None:
+    dotenv = tmp_path / ".env"
+    dotenv.write_text("PORT=9000\nLOG_LEVEL=\nDATABASE_URL='  '\n", encoding="utf-8")
+    settings = load_settings({"PORT": "", "TELEGRAM_API_URL": "   "}, dotenv)
+    # A blank variable in the environment still wins over the file, and means the default.
+    assert settings.port == 8080 and settings.log_level == "INFO"
+    assert settings.database_url == DEFAULT_DATABASE_URL
+    assert settings.telegram_api_url == TELEGRAM_API_URL
+    assert load_settings({}, dotenv).port == 9000
+    assert load_settings({"PORT": " 8443 "}, None).port == 8443
+
+
+def test_a_given_environment_replaces_os_environ(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PORT", "1234")
+    monkeypatch.setenv("WEBHOOK_URL", "https://example.org/telegram")
+    monkeypatch.setenv("WEBHOOK_SECRET", "s3cret")
+    assert load_settings({}, None).port == 8080
+    assert load_settings({}, None).webhook_url == ""
+    assert load_settings(dotenv=None).port == 1234  # without a mapping, os.environ it is
+    assert load_settings(dotenv=tmp_path / "missing.env").port == 1234
+    # Built directly, Settings takes only its arguments and the defaults.
+    assert Settings().port == 8080 and Settings().webhook_url == ""
+
+
+@pytest.mark.parametrize("field", list(Settings.model_fields))
+def test_every_setting_is_read_from_its_variable(field: str, tmp_path: Path) -> None:
+    value = {"port": "8443", "log_level": "DEBUG"}.get(field, f"https://{field}.example")
+    env = {"WEBHOOK_SECRET": "s3cret", field.upper(): value}
+    read = getattr(load_settings(env, None), field)
+    assert (read.get_secret_value() if isinstance(read, SecretStr) else str(read)) == value
+    dotenv = tmp_path / ".env"
+    dotenv.write_text(f"WEBHOOK_SECRET=s3cret\n{field.upper()}={value}\n", encoding="utf-8")
+    read = getattr(load_settings({}, dotenv), field)
+    assert (read.get_secret_value() if isinstance(read, SecretStr) else str(read)) == value
+
+
+def test_settings_are_frozen() -> None:
+    settings = load_settings({"PORT": "8443"}, None)
+    with pytest.raises(ValidationError):
+        settings.port = 1  # type: ignore[misc]
+    assert settings == load_settings({"PORT": "8443"}, None)
+    assert hash(settings) == hash(load_settings({"PORT": "8443"}, None))
 
 
 def test_long_cards_are_split_between_blocks_under_the_limit() -> None:
