@@ -251,3 +251,31 @@ async def class_announcement(tg: FakeTelegram, content: Content, choose: BotMess
     url = urlparse(announcement.button_url(label))
     assert url.netloc == "t.me" and url.path == "/fake_coach_bot"
     return parse_qs(url.query)["start"][0]
+
+
+async def says(tg: FakeTelegram, chat_id: int, words: str, timeout: float = 20) -> BotMessage:
+    """The latest message in the chat with these words, waited for."""
+    return await tg.wait_for(
+        lambda: next((m for m in reversed(tg.messages(chat_id)) if words in m.text), None), timeout
+    )
+
+
+async def open_poll(
+    tg: FakeTelegram, chat_id: int, prompt: str, seen: set[int], timeout: float = 20
+) -> BotMessage:
+    """The open poll asking this prompt that is not one of `seen`, waited for."""
+
+    def shown() -> BotMessage | None:
+        return next(
+            (
+                m
+                for m in tg.messages(chat_id)
+                if m.poll_question
+                and prompt in m.poll_question
+                and not m.poll_closed
+                and m.message_id not in seen
+            ),
+            None,
+        )
+
+    return await tg.wait_for(shown, timeout)

@@ -17,8 +17,10 @@ from tests.personas import CAREFUL_BAKERY, MISTAKE_TRIGGERS, play
 from tests.telegram_support import (
     class_announcement,
     current_question,
+    open_poll,
     play_in_telegram,
     running_bot,
+    says,
 )
 
 GOALS = ["store", "branding", "leads", "showcase", "launch"]
@@ -37,29 +39,6 @@ def student_answers(i: int) -> dict[str, AnswerValue]:
     return answers
 
 
-async def _says(tg: FakeTelegram, chat_id: int, words: str) -> BotMessage:
-    return await tg.wait_for(
-        lambda: next((m for m in reversed(tg.messages(chat_id)) if words in m.text), None), 20
-    )
-
-
-async def _open_poll(tg: FakeTelegram, chat_id: int, prompt: str, seen: set[int]) -> BotMessage:
-    def shown() -> BotMessage | None:
-        return next(
-            (
-                m
-                for m in tg.messages(chat_id)
-                if m.poll_question
-                and prompt in m.poll_question
-                and not m.poll_closed
-                and m.message_id not in seen
-            ),
-            None,
-        )
-
-    return await tg.wait_for(shown, 20)
-
-
 async def _question_in(tg: FakeTelegram, chat_id: int) -> BotMessage:
     return await tg.wait_for(lambda: current_question(tg, chat_id, None), 20)
 
@@ -75,7 +54,7 @@ async def test_a_class_of_thirty_and_its_report(
     tg.set_admins(group, [admin.id])
     async with running_bot(tg, coach, store):
         await teacher.send("/class Marketing 2B", chat=group)
-        choose = await _says(tg, group.id, "«Marketing 2B»")
+        choose = await says(tg, group.id, "«Marketing 2B»")
         # A student cannot choose the case.
         await students[0].tap(choose, button_text=content.text("cls_own_business").it)
         await tg.wait_for(lambda: tg.callback_answers)
@@ -93,17 +72,17 @@ async def test_a_class_of_thirty_and_its_report(
             lang: Lang = "it" if i % 2 else "en"
             await play_in_telegram(tg, coach, student, student_answers(i), lang=lang)
             share_words = content.text("cls_share_question")(lang)[:30]
-            ask = await _says(tg, student.chat.id, share_words)
+            ask = await says(tg, student.chat.id, share_words)
             choice = ("cls_share_anonymous", "cls_share_named", "cls_share_no")[i % 3]
             await student.tap(ask, button_text=content.text(choice)(lang))
-            await _says(tg, student.chat.id, content.text("cls_share_thanks")(lang))
+            await says(tg, student.chat.id, content.text("cls_share_thanks")(lang))
 
         await asyncio.gather(*(take_part(i, s) for i, s in enumerate(students)))
 
         # Permissions: a student may neither report nor close; an admin may report.
         for command in ("/report", "/endclass"):
             await students[3].send(command, chat=group)
-            await _says(tg, group.id, content.text("cls_not_allowed").it[:20])
+            await says(tg, group.id, content.text("cls_not_allowed").it[:20])
         before = len([m for m in tg.messages(group.id) if m.photo])
         await teacher.send("/report", chat=group)
         await tg.wait_for(lambda: len([m for m in tg.messages(group.id) if m.photo]) > before, 20)
@@ -113,10 +92,10 @@ async def test_a_class_of_thirty_and_its_report(
         )
 
         await teacher.send("/endclass", chat=group)
-        await _says(tg, group.id, content.text("cls_closed_done").it[:20])
+        await says(tg, group.id, content.text("cls_closed_done").it[:20])
         late = tg.user(7999, "Tardi", "it")
         await late.send(f"/start {payload}")
-        await _says(tg, late.chat.id, "è chiusa")
+        await says(tg, late.chat.id, "è chiusa")
 
     report = "\n".join(
         m.text
@@ -161,7 +140,7 @@ async def test_a_class_with_a_case_shows_the_brief_first(
     students = [tg.user(7400 + i, f"S{i}", "en" if i else "it") for i in range(3)]
     async with running_bot(tg, coach, store):
         await teacher.send("/class Laboratorio", chat=group)
-        choose = await _says(tg, group.id, "«Laboratorio»")
+        choose = await says(tg, group.id, "«Laboratorio»")
         await teacher.tap(choose, button_text=case.title("it"))
         payload = await class_announcement(tg, content, choose)
         announcement = next(m for m in tg.messages(group.id) if m.message_id == choose.message_id)
@@ -176,9 +155,9 @@ async def test_a_class_with_a_case_shows_the_brief_first(
                 content.question("business_type").prompt(lang)
             )
         await play_in_telegram(tg, coach, students[0], CAREFUL_BAKERY, lang="it")
-        await _says(tg, students[0].chat.id, content.text("cls_share_question").it[:30])
+        await says(tg, students[0].chat.id, content.text("cls_share_question").it[:30])
         await teacher.send("/report")  # privately: the teacher's latest class
-        report = await _says(tg, teacher.chat.id, "Report della classe")
+        report = await says(tg, teacher.chat.id, "Report della classe")
     assert f"Caso di studio: {case.title('it')}" in report.text
     assert "3 iscritti, 1 hanno finito" in report.text
 
@@ -195,21 +174,21 @@ async def test_a_workshop_with_five_voters_reaches_a_card(
     path = play(coach, answers, "it").asked
     async with running_bot(tg, coach, store):
         await voters[0].send("/workshop", chat=group)
-        await _says(tg, group.id, content.text("cls_not_allowed").it[:20])
+        await says(tg, group.id, content.text("cls_not_allowed").it[:20])
         await teacher.send("/workshop", chat=group)
-        await _says(tg, group.id, "Workshop")
+        await says(tg, group.id, "Workshop")
         seen_polls: set[int] = set()
         for number, question_id in enumerate(path):
             question = content.question(question_id)
             prompt = question.prompt("it")
             if question.kind == "text":
-                ask = await _says(tg, group.id, f"· {prompt}")
+                ask = await says(tg, group.id, f"· {prompt}")
                 assert "Docente: rispondi" in ask.text
                 value = answers[question_id]
                 assert isinstance(value, str)
                 await teacher.reply(ask.message_id, value, chat=group)
                 continue
-            poll = await _open_poll(tg, group.id, prompt, seen_polls)
+            poll = await open_poll(tg, group.id, prompt, seen_polls)
             seen_polls.add(poll.message_id)
             options = [text for text, _ in poll.poll_options or []]
             labels = {o.id: o.label("it") for o in content.all_options_of(question)}
@@ -233,10 +212,10 @@ async def test_a_workshop_with_five_voters_reaches_a_card(
                 )
             await teacher.tap(poll, button_text=content.text("ws_close_button").it)
             if number == 0:
-                tie = await _says(tg, group.id, "Pareggio")
+                tie = await says(tg, group.id, "Pareggio")
                 await teacher.tap(tie, button_text=labels[wanted_ids[0]])
-            await _says(tg, group.id, f"✔️ {prompt}")
-        card = await _says(tg, group.id, "📋 La tua strategia social")
+            await says(tg, group.id, f"✔️ {prompt}")
+        card = await says(tg, group.id, "📋 La tua strategia social")
         await tg.wait_for(lambda: [m for m in tg.messages(group.id) if m.document], 20)
     assert "Dolci artigianali senza glutine" in card.text
     assert any(m.photo for m in tg.messages(group.id))

@@ -14,6 +14,7 @@ from bot.sessions import Session
 from bot.storage.checkins import CheckinStore, Reminder
 from bot.storage.classes import ClassStore
 from bot.storage.repository import SqlSessionStore
+from bot.storage.workshops import WorkshopStore
 from bot.telegram.callbacks import CheckinTap
 from bot.telegram.http import AiohttpRequest
 from bot.telegram.reminders import Reminders
@@ -57,6 +58,7 @@ def _instance(store: SqlSessionStore, content: Content, now: dt.datetime) -> Rem
         Views(content),
         ClassStore(store.engine),
         CheckinStore(store.engine),
+        WorkshopStore(store.engine),
     )
     return Reminders(services, InterviewCases(services.coach, store), clock=lambda: now)
 

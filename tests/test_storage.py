@@ -26,9 +26,11 @@ from bot.storage.models import (
     ProcessedUpdate,
     ReminderRow,
     UserRow,
+    WorkshopRow,
     utcnow,
 )
 from bot.storage.repository import KEEP_PROCESSED_UPDATES, PRUNE_EVERY, SqlSessionStore
+from bot.storage.workshops import WorkshopRecord, WorkshopStore
 
 
 def _session(user_id: int = 7, chat_id: int = 70) -> Session:
@@ -172,6 +174,7 @@ async def _rows_about(store: SqlSessionStore, user_id: int) -> dict[str, int]:
             ("cards", CardRow.user_id),
             ("memberships", MembershipRow.user_id),
             ("classes", ClassRow.teacher_id),
+            ("workshops", WorkshopRow.teacher_id),
             ("checkins", CheckinRow.user_id),
             ("reminders", ReminderRow.user_id),
         ):
@@ -203,6 +206,8 @@ async def test_erase_leaves_no_row_about_the_user(any_store: SqlSessionStore) ->
         assert card_id is not None
         await checkins.start(user_id, card_id)
         await checkins.set_reminder(Reminder(user_id, 70, 0, 540, "Europe/Rome", 1_800_000_000))
+        led = WorkshopRecord(group_chat_id=-10 * user_id, teacher_id=user_id, lang="it", state="x")
+        assert await WorkshopStore(any_store.engine).start(led)
     erased = await any_store.erase(7)
     assert (erased.interviews, erased.cards, erased.profile) == (1, 1, True)
     none = {
@@ -213,6 +218,7 @@ async def test_erase_leaves_no_row_about_the_user(any_store: SqlSessionStore) ->
         "classes": 0,
         "checkins": 0,
         "reminders": 0,
+        "workshops": 0,
     }
     assert await _rows_about(any_store, 7) == none
     assert await _rows_about(any_store, 8) == {
@@ -223,6 +229,7 @@ async def test_erase_leaves_no_row_about_the_user(any_store: SqlSessionStore) ->
         "classes": 1,
         "checkins": 1,
         "reminders": 1,
+        "workshops": 1,
     }
     assert (await classes.get(taught.id)) is not None, "the class stays, without its teacher"
     assert await classes.counts(other.id) == (0, 0)

@@ -166,3 +166,30 @@ class ReminderRow(Base):
     minute_of_day: Mapped[int] = mapped_column(Integer)
     zone: Mapped[str] = mapped_column(String(40))
     next_due: Mapped[int] = mapped_column(BigInteger, index=True)
+
+
+class WorkshopRow(Base):
+    """The workshop running in a group: one interview for everyone, versioned like `interviews`.
+
+    The group is the key, so a second workshop in a group is refused by the database itself.
+    """
+
+    __tablename__ = "workshops"
+
+    group_chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    public_id: Mapped[str] = mapped_column(String(16), unique=True)
+    teacher_id: Mapped[int | None] = mapped_column(BigInteger)
+    lang: Mapped[str] = mapped_column(String(2))
+    state: Mapped[str] = mapped_column(String(32))
+    answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    mistakes_shown: Mapped[list[str]] = mapped_column(default=list)
+    refusals: Mapped[int] = mapped_column(Integer, default=0)
+    poll_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    poll_options: Mapped[list[str]] = mapped_column(default=list)
+    prompt_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    poll_closes_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )

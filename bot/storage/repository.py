@@ -20,6 +20,7 @@ from bot.storage.models import (
     ProcessedUpdate,
     ReminderRow,
     UserRow,
+    WorkshopRow,
     utcnow,
 )
 from flows.i18n import Lang, parse_lang
@@ -162,6 +163,9 @@ class SqlSessionStore:
             await db.execute(delete(ReminderRow).where(ReminderRow.user_id == user_id))
             await db.execute(
                 update(ClassRow).where(ClassRow.teacher_id == user_id).values(teacher_id=None)
+            )
+            await db.execute(
+                update(WorkshopRow).where(WorkshopRow.teacher_id == user_id).values(teacher_id=None)
             )
             await db.execute(delete(CardRow).where(CardRow.user_id == user_id))
             await db.execute(delete(InterviewRow).where(InterviewRow.user_id == user_id))

@@ -21,6 +21,7 @@ from bot.storage.checkins import CheckinStore
 from bot.storage.classes import ClassStore
 from bot.storage.health import database_reachable
 from bot.storage.repository import SqlSessionStore
+from bot.storage.workshops import WorkshopStore
 from bot.telegram.calls import ResilientCalls
 from bot.telegram.features import Features
 from bot.telegram.flood import FloodGuard
@@ -43,6 +44,8 @@ BACKGROUND_GRACE_SECONDS = 30.0
 """How long a stopping bot waits for cards still being drawn and sent."""
 REMINDER_SWEEP_SECONDS = 30.0
 """How often due reminders are looked for: a reminder arrives at most this late."""
+POLL_SWEEP_SECONDS = 10.0
+"""How often due workshop polls are looked for: a poll closes at most this late."""
 FLOOD_LIMIT, FLOOD_WINDOW = 20, 4.0
 """At most this many updates of one user in this many seconds; a person stays far below."""
 
@@ -61,16 +64,23 @@ def build_application(
     processor: BaseUpdateProcessor | None = None,
     clock: Clock = utc_now,
     reminder_every: float = REMINDER_SWEEP_SECONDS,
+    poll_sweep_every: float = POLL_SWEEP_SECONDS,
     flood_limit: int | None = FLOOD_LIMIT,
 ) -> Application:  # type: ignore[type-arg]
     """Build the application: Bot API endpoint, rate limiter, handlers, start-up texts.
 
-    Every `reminder_every` seconds a job sends the reminders due by `clock`. A user's updates
+    Every `reminder_every` seconds a job sends the reminders due by `clock`, and every
+    `poll_sweep_every` seconds another closes the workshop polls due by then. A user's updates
     beyond `flood_limit` in `FLOOD_WINDOW` seconds are dropped (None: never).
     """
     store = store or SqlSessionStore.from_url(settings.database_url)
     services = Services(
-        coach, store, Views(coach.content), ClassStore(store.engine), CheckinStore(store.engine)
+        coach,
+        store,
+        Views(coach.content),
+        ClassStore(store.engine),
+        CheckinStore(store.engine),
+        WorkshopStore(store.engine),
     )
     flood_guard = FloodGuard(flood_limit, FLOOD_WINDOW) if flood_limit is not None else None
     screen = Screen(services, flood_guard)
@@ -88,7 +98,7 @@ def build_application(
 
     application = (
         Application.builder()
-        .token(settings.telegram_bot_token)
+        .token(settings.telegram_bot_token.get_secret_value())
         .base_url(settings.telegram_api_url)
         .base_file_url(settings.file_url)
         .request(AiohttpRequest())
@@ -109,9 +119,15 @@ def build_application(
     async def send_reminders(context: ContextTypes.DEFAULT_TYPE) -> None:
         await features.reminders.send_due(context.bot)
 
+    async def close_due_polls(context: ContextTypes.DEFAULT_TYPE) -> None:
+        await features.interview.workshops.close_due_polls(context.bot)
+
     assert application.job_queue is not None, "installed with python-telegram-bot[job-queue]"
     application.job_queue.run_repeating(
         send_reminders, interval=reminder_every, first=reminder_every, name="reminders"
+    )
+    application.job_queue.run_repeating(
+        close_due_polls, interval=poll_sweep_every, first=poll_sweep_every, name="workshop-polls"
     )
     return application
 
@@ -148,7 +164,7 @@ def run(settings: Settings, coach: Coach) -> None:
                 port=settings.port,
                 path=WEBHOOK_PATH,
                 webhook_url=settings.webhook_url,
-                secret=settings.webhook_secret,
+                secret=settings.webhook_secret.get_secret_value(),
                 healthy=healthy,
             )
         )

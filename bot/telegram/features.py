@@ -79,7 +79,7 @@ class Features:
         delivery = CardDelivery(views, services.drawing, services.background)
         classes = ClassSessions(services, cases)
         checkins = CheckIns(services, cases)
-        workshops = Workshops(services, delivery)
+        workshops = Workshops(services, delivery, clock)
         presenter = InterviewPresenter(views, delivery)
         return cls(
             failures=Failures(coach.content),

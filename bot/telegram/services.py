@@ -9,18 +9,20 @@ from bot.drawing import Drawing
 from bot.sessions import SessionStore
 from bot.storage.checkins import CheckinStore
 from bot.storage.classes import ClassStore
+from bot.storage.workshops import WorkshopStore
 from bot.telegram.views import Views
 from flows.coach import Coach
 
 
 @dataclass(frozen=True)
 class Services:
-    """The coach, where sessions and classes live, how outputs look, who draws the images."""
+    """The coach, where each kind of state lives, how outputs look, who draws the images."""
 
     coach: Coach
     store: SessionStore
     views: Views
     classes: ClassStore
     checkins: CheckinStore
+    workshops: WorkshopStore
     drawing: Drawing = field(default_factory=Drawing)
     background: Background = field(default_factory=Background)

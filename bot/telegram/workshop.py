@@ -1,31 +1,42 @@
-"""Workshop mode: one interview for the whole group, each choice question a native poll."""
+"""Workshop mode: one interview for the whole group, each choice question a native poll.
+
+The workshop lives in the database: every update loads it, applies itself and saves it before
+anything is sent, so a restart or a second instance carries on where the group left it. An open
+poll is closed by the teacher's button or by a sweep once it falls due, by one instance only.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from telegram import (
+    Bot,
     ForceReply,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputPollOption,
+    Message,
     Poll,
     Update,
 )
+from telegram.error import BadRequest
 
+from bot.sessions import StaleSessionError
+from bot.storage.workshops import WorkshopRecord
 from bot.telegram.callbacks import WorkshopTap
 from bot.telegram.chat import Chat
 from bot.telegram.delivery import CardDelivery
+from bot.telegram.reminders import Clock
 from bot.telegram.roles import may_manage
 from bot.telegram.services import Services
 from bot.telegram.updates import GROUPS, Context, language_of
 from flows.i18n import Lang
 from flows.machine import Interview
-from flows.outputs import CardView, MistakeView, Output, QuestionView
+from flows.outputs import CardView, MistakeView, Notice, Output, QuestionView
+from flows.votes import Tally, tally
 
 log = logging.getLogger(__name__)
 
@@ -34,27 +45,12 @@ POLL_MINUTES = 3
 MAX_POLL_OPTIONS = 10
 
 
-@dataclass
-class Workshop:
-    """A workshop under way in one group."""
-
-    id: str
-    chat_id: int
-    teacher_id: int
-    lang: Lang
-    interview: Interview
-    poll_message_id: int | None = None
-    options: list[str] = field(default_factory=list)
-    prompt_message_id: int | None = None
-
-
 class Workshops:
-    """Runs workshops; one at a time per group, kept in memory while it lasts."""
+    """Runs workshops, one at a time per group, stored between updates."""
 
-    def __init__(self, services: Services, delivery: CardDelivery) -> None:
-        self.services, self.delivery = services, delivery
-        self.coach = services.coach
-        self.running: dict[int, Workshop] = {}
+    def __init__(self, services: Services, delivery: CardDelivery, clock: Clock) -> None:
+        self.services, self.delivery, self.clock = services, delivery, clock
+        self.coach, self.store = services.coach, services.workshops
 
     def ui(self, key: str, lang: Lang, **values: object) -> str:
         """Return an escaped UI string."""
@@ -69,22 +65,18 @@ class Workshops:
         if chat.type not in GROUPS:
             await context.bot.send_message(chat.id, self.ui("cls_group_only", lang))
             return
-        if not await self._may_lead(context, chat.id, user.id):
+        if not await self._may_lead(context.bot, chat.id, user.id):
             await context.bot.send_message(chat.id, self.ui("cls_not_allowed", lang))
             return
-        if chat.id in self.running:
+        with self.coach.opened(Interview(lang)) as interview:
+            outputs = self.coach.current(interview)
+            record = WorkshopRecord(chat.id, user.id, lang, state=interview.state)
+        self._expect(record, outputs)
+        if not await self.store.start(record):
             await context.bot.send_message(chat.id, self.ui("ws_running", lang))
             return
-        workshop = Workshop(
-            id=str(update.update_id),
-            chat_id=chat.id,
-            teacher_id=user.id,
-            lang=lang,
-            interview=self.coach.new_interview(lang),
-        )
-        self.running[chat.id] = workshop
         await context.bot.send_message(chat.id, self.ui("ws_intro", lang, minutes=POLL_MINUTES))
-        await self._ask(context, workshop)
+        await self._show(context.bot, record, outputs)
 
     async def tap(self, update: Update, context: Context) -> None:
         """Close a poll, or settle a tie (teacher or admin only)."""
@@ -92,70 +84,152 @@ class Workshops:
         tap = WorkshopTap.unpack(query.data) if query else None
         if query is None or user is None or chat is None or tap is None:
             return
-        workshop = self.running.get(chat.id)
+        lang = language_of(user)
+        record = await self.store.running(chat.id)
+        closing = tap.option_id == "close"
+        shown = query.message.message_id if query.message else None
         if (
-            workshop is None
-            or tap.workshop_id != workshop.id
-            or tap.question_id != workshop.interview.state
+            record is None
+            or tap.workshop_id != record.public_id
+            or tap.question_id != record.state
+            or closing != bool(record.poll_options)
+            or record.poll_message_id not in (None, shown)
         ):
-            await query.answer(self.coach.content.text("tg_stale_button")(language_of(user)))
+            await query.answer(self.coach.content.text("tg_stale_button")(lang))
             return
-        if not await self._may_lead(context, chat.id, user.id, workshop):
-            await query.answer(self.coach.content.text("cls_not_allowed")(language_of(user)))
+        if not await self._may_lead(context.bot, chat.id, user.id, record):
+            await query.answer(self.coach.content.text("cls_not_allowed")(lang))
+            return
+        record.poll_message_id = shown  # the close button sits on its poll
+        if closing and not await self.store.claim_poll(record):
+            await query.answer(self.coach.content.text("tg_stale_button")(lang))
             return
         await query.answer()
-        if tap.option_id == "close":
-            await self._close_poll(context, workshop)
+        if closing:
+            await self._close_poll(context.bot, record)
         else:
-            await self._decide(context, workshop, [tap.option_id], votes=None)
+            await self._decide(context.bot, record, Tally([tap.option_id], 0, 0))
 
     async def text(self, update: Update, context: Context) -> bool:
         """Take the teacher's reply to a text question; False when it is not for a workshop."""
         chat, user, message = update.effective_chat, update.effective_user, update.effective_message
         if chat is None or user is None or message is None or message.text is None:
             return False
-        workshop = self.running.get(chat.id)
         replied = message.reply_to_message
-        if workshop is None or replied is None or replied.message_id != workshop.prompt_message_id:
+        record = await self.store.running(chat.id) if replied is not None else None
+        if record is None or replied is None or not self._answers_prompt(record, replied):
             return False
-        if not await self._may_lead(context, chat.id, user.id, workshop):
+        if not await self._may_lead(context.bot, chat.id, user.id, record):
             return True
-        workshop.prompt_message_id = None
-        await self._show(
-            context, workshop, self.coach.answer_typed(workshop.interview, message.text)
-        )
+        with self._interview(record) as interview:
+            outputs = self.coach.answer_typed(interview, message.text)
+        self._expect(record, outputs)
+        if await self._saved(record):
+            await self._show(context.bot, record, outputs)
         return True
 
-    async def _ask(self, context: Context, workshop: Workshop) -> None:
-        outputs = self.coach.current(workshop.interview)
-        await self._show(context, workshop, outputs)
+    async def close_due_polls(self, bot: Bot) -> None:
+        """Close the polls whose time is up, in any group; another instance's claims are left."""
+        for record in await self.store.due_polls(self.clock()):
+            if await self.store.claim_poll(record):
+                await self._close_poll(bot, record)
 
-    async def _show(self, context: Context, workshop: Workshop, outputs: list[Output]) -> None:
-        bot, lang = context.bot, workshop.lang
+    async def _close_poll(self, bot: Bot, record: WorkshopRecord) -> None:
+        """Stop the claimed poll and apply its result."""
+        assert record.poll_message_id is not None, "only a claimed open poll is closed"
+        options = record.poll_options
+        try:
+            poll: Poll | None = await bot.stop_poll(record.group_chat_id, record.poll_message_id)
+        except BadRequest as error:
+            # Closed already, by a run that stopped before it saved: its counts are gone.
+            log.info("workshop poll in chat %s: %s", record.group_chat_id, error.message)
+            poll = None
+        self._expect(record, [])
+        if poll is None:
+            await self._decide(bot, record, Tally([], 0, 0, tied=options))
+            return
+        counts = {options[i]: option.voter_count for i, option in enumerate(poll.options)}
+        question = self.coach.content.question(record.state)
+        exclusive = {o.id for o in self.coach.content.all_options_of(question) if o.exclusive}
+        result = tally(
+            counts, poll.total_voter_count, multi=question.kind == "multi", exclusive=exclusive
+        )
+        await self._decide(bot, record, result)
+
+    async def _decide(self, bot: Bot, record: WorkshopRecord, result: Tally) -> None:
+        """Answer the question with the tally's choice, or ask the teacher to settle it."""
+        question = self.coach.content.question(record.state)
+        lang, prompt = record.lang, question.prompt(record.lang)
+        labels = {o.id: o.label(lang) for o in self.coach.content.all_options_of(question)}
+        if not result.chosen:
+            if not await self._saved(record):
+                return
+            rows = [
+                [
+                    InlineKeyboardButton(
+                        labels.get(option, option),
+                        callback_data=WorkshopTap(record.public_id, question.id, option).pack(),
+                    )
+                ]
+                for option in result.tied
+            ]
+            key = "ws_tie" if result.votes else "ws_no_votes"
+            await bot.send_message(
+                record.group_chat_id,
+                self.ui(key, lang, prompt=prompt),
+                reply_markup=InlineKeyboardMarkup(rows),
+            )
+            return
+        with self._interview(record) as interview:
+            outputs = self.coach.answer_options(interview, result.chosen)
+        self._expect(record, outputs)
+        if not await self._saved(record):
+            return
+        answer = ", ".join(labels.get(option, option) for option in result.chosen)
+        if result.voters:
+            text = self.ui(
+                "ws_result",
+                lang,
+                prompt=prompt,
+                answer=answer,
+                votes=result.votes,
+                voters=result.voters,
+            )
+        else:
+            text = self.ui("ws_decided", lang, prompt=prompt, answer=answer)
+        await bot.send_message(record.group_chat_id, text)
+        await self._show(bot, record, outputs)
+
+    async def _show(self, bot: Bot, record: WorkshopRecord, outputs: list[Output]) -> None:
+        """Send what the stored step produced, then remember the message that asks next."""
+        views, lang, chat_id = self.services.views, record.lang, record.group_chat_id
         for output in outputs:
             if isinstance(output, MistakeView):
-                await bot.send_message(workshop.chat_id, self.services.views.mistake(output, lang))
+                await bot.send_message(chat_id, views.mistake(output, lang))
+            elif isinstance(output, Notice):
+                await bot.send_message(chat_id, views.notice(output))
         final = outputs[-1]
         if isinstance(final, CardView):
-            await self._finish(context, workshop, final)
+            if await self.store.finish(chat_id, record.public_id):
+                await self.delivery.send(Chat(bot, chat_id), final.card)
             return
         if not isinstance(final, QuestionView):
             return
         progress = self.coach.content.text("progress")(lang).format(k=final.step, n=final.total)
         if final.kind == "text":
             message = await bot.send_message(
-                workshop.chat_id,
+                chat_id,
                 self.ui("ws_text_question", lang, progress=progress, prompt=final.prompt),
                 reply_markup=ForceReply(selective=False),
             )
-            workshop.prompt_message_id = message.message_id
+            record.prompt_message_id = message.message_id
+            await self._saved(record)
             return
-        choices = final.choices[:MAX_POLL_OPTIONS]
-        workshop.options = [choice.id for choice in choices]
-        close = WorkshopTap(workshop.id, final.id, "close").pack()
+        choices = final.choices[: len(record.poll_options)]
+        close = WorkshopTap(record.public_id, final.id, "close").pack()
         label = self.coach.content.text("ws_close_button")(lang)
         message = await bot.send_poll(
-            workshop.chat_id,
+            chat_id,
             f"{progress} · {final.prompt}"[:300],
             # Plain text: the application's HTML default must not parse a label's "&".
             [InputPollOption(choice.label[:100], text_parse_mode=None) for choice in choices],
@@ -164,112 +238,54 @@ class Workshops:
             allows_multiple_answers=final.kind == "multi",
             reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=close)]]),
         )
-        workshop.poll_message_id = message.message_id
-        if context.job_queue is not None:
-            context.job_queue.run_once(
-                self._timer(workshop, final.id),
-                dt.timedelta(minutes=POLL_MINUTES),
-                name=f"workshop-{workshop.chat_id}",
-            )
+        record.poll_message_id = message.message_id
+        await self._saved(record)
 
-    def _timer(
-        self, workshop: Workshop, question_id: str
-    ) -> Callable[[Context], Coroutine[Any, Any, None]]:
-        async def close(context: Context) -> None:
-            if (
-                self.running.get(workshop.chat_id) is workshop
-                and workshop.interview.state == question_id
-            ):
-                await self._close_poll(context, workshop)
+    def _expect(self, record: WorkshopRecord, outputs: list[Output]) -> None:
+        """Note in the record, before it is saved, the poll the next question opens, if any.
 
-        return close
+        Saved before the poll is sent, so a bot stopped in between leaves an open poll that its
+        close button (which carries the poll's message) can still close.
+        """
+        final = outputs[-1] if outputs else None
+        record.poll_message_id = record.prompt_message_id = None
+        record.poll_options, record.poll_closes_at = [], None
+        if isinstance(final, QuestionView) and final.kind != "text":
+            record.poll_options = [choice.id for choice in final.choices[:MAX_POLL_OPTIONS]]
+            record.poll_closes_at = self.clock() + dt.timedelta(minutes=POLL_MINUTES)
 
-    async def _close_poll(self, context: Context, workshop: Workshop) -> None:
-        if workshop.poll_message_id is None:
-            return
-        message_id, workshop.poll_message_id = workshop.poll_message_id, None
-        if context.job_queue is not None:
-            for job in context.job_queue.get_jobs_by_name(f"workshop-{workshop.chat_id}"):
-                job.schedule_removal()
-        poll: Poll = await context.bot.stop_poll(workshop.chat_id, message_id)
-        counts = {workshop.options[i]: option.voter_count for i, option in enumerate(poll.options)}
-        await self._tally(context, workshop, counts, poll.total_voter_count)
+    def _answers_prompt(self, record: WorkshopRecord, replied: Message) -> bool:
+        """Return True for a reply to the workshop's text question."""
+        if record.prompt_message_id is not None:
+            return replied.message_id == record.prompt_message_id
+        # Its id was never saved (the bot stopped right after asking): any reply to the bot's
+        # message will do while a text question is open.
+        asks_text = self.coach.content.question(record.state).kind == "text"
+        sender = replied.from_user
+        return asks_text and sender is not None and sender.id == replied.get_bot().id
 
-    async def _tally(
-        self, context: Context, workshop: Workshop, counts: dict[str, int], voters: int
-    ) -> None:
-        question = self.coach.content.question(workshop.interview.state)
-        lang = workshop.lang
-        top = max(counts.values(), default=0)
-        if question.kind == "multi":
-            exclusive = {o.id for o in self.coach.content.all_options_of(question) if o.exclusive}
-            majority = [o for o, n in counts.items() if n and n * 2 >= voters]
-            chosen = majority or [o for o, n in counts.items() if n == top and n]
-            if len(chosen) > 1:
-                chosen = [o for o in chosen if o not in exclusive] or chosen[:1]
-            if chosen:
-                await self._decide(
-                    context, workshop, chosen, votes=(sum(counts[o] for o in chosen), voters)
-                )
-                return
-        else:
-            leaders = [o for o, n in counts.items() if n == top and n]
-            if len(leaders) == 1:
-                await self._decide(context, workshop, leaders, votes=(top, voters))
-                return
-        tied = [o for o, n in counts.items() if n == top] if top else list(counts)
-        key = "ws_tie" if top else "ws_no_votes"
-        labels = {o.id: o.label(lang) for o in self.coach.content.all_options_of(question)}
-        rows = [
-            [
-                InlineKeyboardButton(
-                    labels.get(o, o),
-                    callback_data=WorkshopTap(workshop.id, question.id, o).pack(),
-                )
-            ]
-            for o in tied
-        ]
-        await context.bot.send_message(
-            workshop.chat_id,
-            self.ui(key, lang, prompt=question.prompt(lang)),
-            reply_markup=InlineKeyboardMarkup(rows),
-        )
+    @contextmanager
+    def _interview(self, record: WorkshopRecord) -> Iterator[Interview]:
+        """Open the group's interview for one event and copy its new facts into the record."""
+        stored = Interview(record.lang, record.answers, record.mistakes_shown, record.refusals)
+        with self.coach.opened(stored, record.state) as interview:
+            yield interview
+            record.state, record.answers = interview.state, dict(interview.answers)
+            record.mistakes_shown = list(interview.mistakes_shown)
+            record.refusals = interview.refusals
 
-    async def _decide(
-        self,
-        context: Context,
-        workshop: Workshop,
-        option_ids: list[str],
-        votes: tuple[int, int] | None,
-    ) -> None:
-        question = self.coach.content.question(workshop.interview.state)
-        lang = workshop.lang
-        labels = {o.id: o.label(lang) for o in self.coach.content.all_options_of(question)}
-        answer = ", ".join(labels.get(o, o) for o in option_ids)
-        if votes is None:
-            text = self.ui("ws_decided", lang, prompt=question.prompt(lang), answer=answer)
-        else:
-            text = self.ui(
-                "ws_result",
-                lang,
-                prompt=question.prompt(lang),
-                answer=answer,
-                votes=votes[0],
-                voters=votes[1],
-            )
-        await context.bot.send_message(workshop.chat_id, text)
-        await self._show(
-            context, workshop, self.coach.answer_options(workshop.interview, option_ids)
-        )
-
-    async def _finish(self, context: Context, workshop: Workshop, card: CardView) -> None:
-        self.running.pop(workshop.chat_id, None)
-        self.coach.release(workshop.interview)
-        await self.delivery.send(Chat(context.bot, workshop.chat_id), card.card)
+    async def _saved(self, record: WorkshopRecord) -> bool:
+        """Store the record; False when another update or instance changed the workshop first."""
+        try:
+            await self.store.save(record)
+        except StaleSessionError:
+            log.info("workshop in chat %s moved on elsewhere", record.group_chat_id)
+            return False
+        return True
 
     async def _may_lead(
-        self, context: Context, chat_id: int, user_id: int, workshop: Workshop | None = None
+        self, bot: Bot, chat_id: int, user_id: int, record: WorkshopRecord | None = None
     ) -> bool:
         info = await self.services.classes.latest_in_group(chat_id)
-        teachers = [workshop.teacher_id if workshop else None, info.teacher_id if info else None]
-        return await may_manage(context.bot, chat_id, user_id, teachers)
+        teachers = [record.teacher_id if record else None, info.teacher_id if info else None]
+        return await may_manage(bot, chat_id, user_id, teachers)
