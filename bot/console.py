@@ -13,6 +13,7 @@ from flows.outputs import CardView, ClarifyView, Echo, MistakeView, Notice, Outp
 from flows.render_calendar import render_calendar_ics
 from flows.render_image import render_card_pngs
 from flows.render_text import render_markdown
+from flows.ui_keys import UiKey
 
 Write = Callable[[str], None]
 
@@ -28,7 +29,7 @@ class ConsoleSession:
         self.clarifying: ClarifyView | None = None
         """The question back just asked: its numbered readings settle it."""
 
-    def ui(self, key: str, **values: object) -> str:
+    def ui(self, key: UiKey, **values: object) -> str:
         """Return a UI string in the interview's language."""
         return self.coach.content.text(key)(self.interview.lang).format(**values)
 
@@ -146,9 +147,11 @@ class ConsoleSession:
         if question.given:
             lines.append("   " + self.ui("console_current", answer=question.given))
             hints.insert(0, self.ui("console_keep_hint"))
-        hint = {"single": "console_hint_single", "multi": "console_hint_multi"}.get(
-            question.kind, "console_hint_text"
-        )
+        hints_by_kind: dict[str, UiKey] = {
+            "single": "console_hint_single",
+            "multi": "console_hint_multi",
+        }
+        hint = hints_by_kind.get(question.kind, "console_hint_text")
         lines.append(f"> {self.ui(hint)} ({' · '.join(hints)})")
         return "\n".join(lines)
 

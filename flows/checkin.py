@@ -8,6 +8,7 @@ from flows.card import StrategyCard
 from flows.conditions import AnswerValue
 from flows.content import Content
 from flows.i18n import Lang
+from flows.ui_keys import UiKey
 
 STEPS = ("posted", "replied", "engagement", "note")
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -15,6 +16,24 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "replied": ("yes", "partly", "no"),
     "engagement": ("up", "flat", "down"),
 }
+QUESTION_KEYS: dict[str, UiKey] = {
+    "posted": "ci_q_posted",
+    "replied": "ci_q_replied",
+    "engagement": "ci_q_engagement",
+    "note": "ci_q_note",
+}
+ANSWER_KEYS: dict[str, UiKey] = {
+    "posted": "ci_answer_posted",
+    "replied": "ci_answer_replied",
+    "engagement": "ci_answer_engagement",
+    "note": "ci_answer_note",
+}
+TREND_KEYS: dict[str, UiKey] = {
+    "posted": "ci_trend_posted",
+    "replied": "ci_trend_replied",
+    "engagement": "ci_trend_engagement",
+}
+"""The UI keys of each step's question, its answer line and its trend label."""
 FEW_HOURS = frozenset({"under_1", "h1_3"})
 BARS = {"yes": "█", "up": "█", "partly": "▄", "flat": "▄", "no": "▁", "down": "▁"}
 TREND_LENGTH = 8
@@ -75,10 +94,10 @@ def choose_tip(
 def trend_lines(content: Content, history: list[CheckIn], lang: Lang) -> list[str]:
     """One sparkline per question over the latest check-ins, oldest first."""
     recent = history[-TREND_LENGTH:]
-    width = max(len(content.text(f"ci_trend_{step}")(lang)) for step in CHOICES)
+    width = max(len(content.text(TREND_KEYS[step])(lang)) for step in CHOICES)
     lines = []
     for step in CHOICES:
-        label = content.text(f"ci_trend_{step}")(lang)
+        label = content.text(TREND_KEYS[step])(lang)
         bars = "".join(BARS.get(getattr(c, step) or "", " ") for c in recent)
         lines.append(f"{label.ljust(width)} {bars}")
     return lines

@@ -27,39 +27,9 @@ from flows.outputs import (
     QuestionView,
 )
 from flows.typed_replies import TypedReplies
+from flows.ui_keys import UI_KEYS, UiKey
 from flows.validation import Accepted, Problem, validate_choice, validate_text
 from flows.wording import fill
-
-UI_KEYS = frozenset(
-    {
-        "progress",
-        "not_given",
-        "error_empty",
-        "error_too_short",
-        "notice_trimmed",
-        "error_pick_one",
-        "error_pick_some",
-        "error_stale_option",
-        "error_only_one",
-        "error_exclusive",
-        "error_empty_choice",
-        "error_out_of_range",
-        "error_not_understood",
-        "error_choice_too_long",
-        "examples_single",
-        "examples_multi",
-        "word_or",
-        "quoted",
-        "clarify_intro",
-        "clarify_amount",
-        "clarify_number",
-        "nothing_to_keep",
-        "skip_refused",
-        "back_at_start",
-        "already_finished",
-        "restarted",
-    }
-)
 
 EXAMPLED = frozenset({"error_not_understood", "error_empty_choice", "error_choice_too_long"})
 """Refusals of a typed choice that end with example answers in words."""
@@ -72,11 +42,7 @@ def load_checked_content(directory: Path | None = None) -> Content:
     return load_content(
         directory,
         required_questions=requirements.QUESTIONS,
-        required_ui=UI_KEYS
-        | requirements.FRONT_END_UI
-        | requirements.TELEGRAM_UI
-        | requirements.CLASS_UI
-        | requirements.CHECKIN_UI,
+        required_ui=UI_KEYS,
         card_placeholders=requirements.CARD_PLACEHOLDERS,
         required_card_titles=requirements.CARD_TITLES,
         required_card_phrases=requirements.CARD_PHRASES,
@@ -313,7 +279,7 @@ class Coach:
         text = self.content.text(problem.key)(interview.lang).format(**values)
         return Notice(problem.key, text, is_error)
 
-    def _notice(self, interview: Interview, key: str, is_error: bool = True) -> Notice:
+    def _notice(self, interview: Interview, key: UiKey, is_error: bool = True) -> Notice:
         return Notice(key, self.content.text(key)(interview.lang), is_error)
 
     def _fill(self, interview: Interview, template: str) -> str:

@@ -11,6 +11,7 @@ from flows.content_ids import Id
 from flows.content_plan import CardContent, Occasion, PlanContent, Platform, Playbook, Trade
 from flows.i18n import LANGS, StrictModel, Text
 from flows.typed_words import Range, TypingWords, Words
+from flows.ui_keys import UiKey
 
 
 class Option(StrictModel):
@@ -153,8 +154,8 @@ class Content(BaseModel):
         """Return the platform profile with this id, if any."""
         return next((p for p in self.platforms if p.id == platform_id), None)
 
-    def text(self, key: str) -> Text:
-        """Return a UI string."""
+    def text(self, key: UiKey) -> Text:
+        """Return a UI string (mypy checks the key against content/ui.yaml)."""
         return self.ui[key]
 
     def case(self, case_id: str) -> Case | None:

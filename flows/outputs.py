@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flows.card import StrategyCard
+from flows.ui_keys import UiKey
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class MistakeView:
 class Notice:
     """A short message: an error to fix, or information."""
 
-    key: str
+    key: UiKey
     text: str
     is_error: bool = True
 

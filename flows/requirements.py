@@ -3,6 +3,8 @@
 from collections.abc import Mapping
 from types import MappingProxyType
 
+from flows.ui_keys import UiKey
+
 QUESTIONS = frozenset(
     {
         "business_type",
@@ -164,185 +166,36 @@ PLAN_PHRASES = frozenset(
     }
 )
 
-FRONT_END_UI = frozenset(
+COMMANDS: Mapping[str, UiKey] = MappingProxyType(
     {
-        "welcome",
-        "help",
-        "console_no_token",
-        "console_hint_single",
-        "console_hint_multi",
-        "console_hint_text",
-        "console_current",
-        "mistake_heading",
-        "mistake_why",
-        "mistake_fix",
-        "card_ready",
-        "card_after",
-        "console_files_saved",
-        "console_files_failed",
-        "console_image_filename",
-        "lang_switched",
-        "lang_usage",
-        "unknown_command",
-        "goodbye",
-        "skip_hint",
-        "required_hint",
-        "console_keep_hint",
-        "console_clarify_hint",
+        "start": "cmd_start",
+        "help": "cmd_help",
+        "plan": "cmd_plan",
+        "back": "cmd_back",
+        "skip": "cmd_skip",
+        "restart": "cmd_restart",
+        "cancel": "cmd_cancel",
+        "card": "cmd_card",
+        "history": "cmd_history",
+        "lang": "cmd_lang",
+        "checkin": "cmd_checkin",
+        "reminders": "cmd_reminders",
+        "privacy": "cmd_privacy",
+        "deletedata": "cmd_deletedata",
     }
 )
+"""The private chat's command menu, in order, with the key of each description."""
 
-COMMANDS = (
-    "start",
-    "help",
-    "plan",
-    "back",
-    "skip",
-    "restart",
-    "cancel",
-    "card",
-    "history",
-    "lang",
-    "checkin",
-    "reminders",
-    "privacy",
-    "deletedata",
-)
-
-GROUP_COMMANDS = ("class", "report", "endclass", "workshop", "help")
-
-TELEGRAM_UI = frozenset(
+GROUP_COMMANDS: Mapping[str, UiKey] = MappingProxyType(
     {
-        "tg_help",
-        "tg_privacy",
-        "tg_for_user",
-        "tg_hint_multi",
-        "tg_hint_text",
-        "tg_hint_text_skip",
-        "tg_welcome_back",
-        "tg_cancelled",
-        "tg_nothing_to_cancel",
-        "tg_no_card",
-        "tg_no_interview",
-        "tg_stale_button",
-        "tg_foreign_button",
-        "tg_unknown_button",
-        "tg_flood",
-        "tg_edited",
-        "tg_anonymous",
-        "tg_media",
-        "tg_error",
-        "tg_choose_lang",
-        "tg_button_done",
-        "tg_button_back",
-        "tg_button_skip",
-        "tg_button_keep",
-        "tg_clarify_hint",
-        "tg_skipped",
-        "tg_card_caption",
-        "tg_calendar_caption",
-        "tg_calendar_filename",
-        "tg_description",
-        "tg_short_description",
-        "tg_history_empty",
-        "tg_history_title",
-        "tg_delete_confirm",
-        "tg_delete_yes",
-        "tg_delete_no",
-        "tg_deleted",
-        "tg_delete_kept",
-        "tg_conflict",
-        "tg_db_retry",
-    }
-) | frozenset(f"cmd_{command}" for command in (*COMMANDS, *GROUP_COMMANDS))
-
-CLASS_UI = frozenset(
-    {
-        "cls_group_only",
-        "cls_choose_case",
-        "cls_own_business",
-        "cls_announcement",
-        "cls_plan_for_case",
-        "cls_plan_for_brief",
-        "cls_plan_for_own",
-        "cls_counts",
-        "cls_join_button",
-        "cls_closed_tag",
-        "cls_welcome",
-        "cls_brief_intro",
-        "cls_closed_notice",
-        "cls_not_found",
-        "cls_share_question",
-        "cls_share_named",
-        "cls_share_anonymous",
-        "cls_share_no",
-        "cls_share_thanks",
-        "cls_not_allowed",
-        "cls_no_class",
-        "cls_closed_done",
-        "ws_intro",
-        "ws_close_button",
-        "ws_text_question",
-        "ws_result",
-        "ws_decided",
-        "ws_tie",
-        "ws_no_votes",
-        "ws_running",
+        "class": "cmd_class",
+        "report": "cmd_report",
+        "endclass": "cmd_endclass",
+        "workshop": "cmd_workshop",
+        "help": "cmd_help",
     }
 )
-
-CHECKIN_UI = frozenset(
-    {
-        "ci_answer_engagement",
-        "ci_answer_note",
-        "ci_answer_posted",
-        "ci_answer_replied",
-        "ci_done_already",
-        "ci_down",
-        "ci_first",
-        "ci_flat",
-        "ci_gone",
-        "ci_heading",
-        "ci_no",
-        "ci_no_card",
-        "ci_partly",
-        "ci_posts_many",
-        "ci_posts_one",
-        "ci_q_engagement",
-        "ci_q_note",
-        "ci_q_posted",
-        "ci_q_replied",
-        "ci_reminder_offer",
-        "ci_saved",
-        "ci_skip_note",
-        "ci_start_interview",
-        "ci_tip_batch",
-        "ci_tip_best_post",
-        "ci_tip_heading",
-        "ci_tip_keep_going",
-        "ci_tip_lower_cadence",
-        "ci_tip_replies",
-        "ci_tip_useful",
-        "ci_trend_engagement",
-        "ci_trend_heading",
-        "ci_trend_legend",
-        "ci_trend_posted",
-        "ci_trend_replied",
-        "ci_up",
-        "ci_yes",
-        "rem_button",
-        "rem_check_in_now",
-        "rem_choose_day",
-        "rem_choose_time",
-        "rem_current",
-        "rem_days",
-        "rem_message",
-        "rem_none",
-        "rem_off_button",
-        "rem_set",
-        "rem_turned_off",
-    }
-)
+"""The command menu in groups."""
 
 REPORT_TEXTS: Mapping[str, frozenset[str]] = MappingProxyType(
     {

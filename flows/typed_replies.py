@@ -9,6 +9,7 @@ from flows.content import Content, Option, Question
 from flows.i18n import Lang
 from flows.interpret import Reading, Unsure
 from flows.outputs import Choice, ClarifyView, Echo
+from flows.ui_keys import UiKey
 
 
 def spoken(label: str) -> str:
@@ -28,7 +29,7 @@ class TypedReplies:
     def __init__(self, content: Content) -> None:
         self.content = content
 
-    def _text(self, key: str, lang: Lang, **values: object) -> str:
+    def _text(self, key: UiKey, lang: Lang, **values: object) -> str:
         return self.content.text(key)(lang).format(**values)
 
     def echo(self, question: Question, value: AnswerValue, lang: Lang) -> Echo:
@@ -53,7 +54,7 @@ class TypedReplies:
         listed = quoted[0]
         if len(quoted) > 1:
             listed = ", ".join(quoted[:-1]) + self._text("word_or", lang) + quoted[-1]
-        key = "examples_multi" if question.kind == "multi" else "examples_single"
+        key: UiKey = "examples_multi" if question.kind == "multi" else "examples_single"
         return self._text(key, lang, examples=listed)
 
     def clarify(

@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 
 from flows.conditions import AnswerValue
 from flows.content import Option, Question
+from flows.ui_keys import UiKey
 
 
 @dataclass(frozen=True)
 class Problem:
     """Why an answer was not taken: a UI string key and the values it mentions."""
 
-    key: str
+    key: UiKey
     values: dict[str, str | int] = field(default_factory=dict)
 
 

@@ -24,6 +24,7 @@ from flows.coach import Coach
 from flows.conditions import AnswerValue
 from flows.content import Content
 from flows.i18n import Lang
+from flows.ui_keys import UiKey
 from tests.fake_telegram import BotMessage, FakeChat, FakeTelegram, FakeUser
 from tests.personas import play
 
@@ -153,7 +154,7 @@ def option_label(content: Content, question_id: str, option_id: str, lang: Lang 
     return next(o.label(lang) for o in content.all_options_of(question) if o.id == option_id)
 
 
-def ui_label(content: Content, key: str, lang: Lang = "en") -> str:
+def ui_label(content: Content, key: UiKey, lang: Lang = "en") -> str:
     """The label of a button named by a UI key (Done, Back, Skip…)."""
     return content.text(key)(lang)
 

@@ -24,6 +24,7 @@ from bot.telegram.callbacks import (
 )
 from flows.coach import Coach
 from flows.content import Content
+from flows.ui_keys import UiKey
 from tests.fake_telegram import BotMessage, FakeTelegram, FakeUser
 from tests.personas import CAREFUL_BAKERY
 from tests.telegram_support import (
@@ -135,7 +136,11 @@ async def test_class_title_and_student_names_with_markup_are_shown_as_typed(
         choose = await _bot_says(tg, group.id, title)
         await teacher.tap(choose, button_text=content.text("cls_own_business").en)
         payload = await class_announcement(tg, content, choose)
-        for student, share in ((named, "cls_share_named"), (private, "cls_share_no")):
+        shares: tuple[tuple[FakeUser, UiKey], ...] = (
+            (named, "cls_share_named"),
+            (private, "cls_share_no"),
+        )
+        for student, share in shares:
             await student.send(f"/start {payload}")
             await play_in_telegram(tg, coach, student, CAREFUL_BAKERY, lang="en")
             ask = await _bot_says(tg, student.chat.id, content.text("cls_share_question").en[:30])

@@ -8,6 +8,7 @@ from flows.card import build_card
 from flows.checkin import CheckIn, choose_tip, trend_lines
 from flows.conditions import AnswerValue
 from flows.content import Content
+from flows.ui_keys import UiKey
 from tests.personas import CAREFUL_BAKERY
 
 FEW_HOURS: dict[str, AnswerValue] = {**CAREFUL_BAKERY, "hours": "h1_3"}
@@ -37,7 +38,7 @@ def test_behind_plan_with_few_hours_lowers_the_cadence_from_the_card(content: Co
     ],
 )
 def test_the_most_pressing_tip_wins(
-    content: Content, answers: dict[str, AnswerValue], checkin: CheckIn, key: str
+    content: Content, answers: dict[str, AnswerValue], checkin: CheckIn, key: UiKey
 ) -> None:
     assert _tip(content, answers, checkin) == content.text(key)("en")
 

@@ -12,6 +12,7 @@ from flows.coach import Coach
 from flows.conditions import AnswerValue
 from flows.content import Content
 from flows.i18n import Lang
+from flows.ui_keys import UiKey
 from tests.fake_telegram import BotMessage, FakeTelegram, FakeUser
 from tests.personas import CAREFUL_BAKERY, MISTAKE_TRIGGERS, play
 from tests.telegram_support import (
@@ -73,7 +74,7 @@ async def test_a_class_of_thirty_and_its_report(
             await play_in_telegram(tg, coach, student, student_answers(i), lang=lang)
             share_words = content.text("cls_share_question")(lang)[:30]
             ask = await says(tg, student.chat.id, share_words)
-            choice = ("cls_share_anonymous", "cls_share_named", "cls_share_no")[i % 3]
+            choice: UiKey = ("cls_share_anonymous", "cls_share_named", "cls_share_no")[i % 3]
             await student.tap(ask, button_text=content.text(choice)(lang))
             await says(tg, student.chat.id, content.text("cls_share_thanks")(lang))
 

@@ -35,6 +35,7 @@ from bot.storage.repository import SqlSessionStore
 from flows.coach import Coach
 from flows.conditions import AnswerValue
 from flows.content import Content
+from flows.ui_keys import UiKey
 from tests.fake_telegram import BotMessage, FakeTelegram, FakeUser
 from tests.personas import CAREFUL_BAKERY, MISTAKE_TRIGGERS, play
 from tests.postgres import execute_on_postgres
@@ -48,7 +49,7 @@ from tests.telegram_support import (
 )
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL", "")
-ERRORS_TO_USER = ("tg_db_retry", "tg_error", "tg_conflict")
+ERRORS_TO_USER: tuple[UiKey, ...] = ("tg_db_retry", "tg_error", "tg_conflict")
 CARD_TITLE = "📋 Your social media strategy"
 _T = TypeVar("_T")
 

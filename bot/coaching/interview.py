@@ -12,6 +12,7 @@ from flows.coach import Coach
 from flows.i18n import Lang
 from flows.machine import Interview
 from flows.outputs import CardView, ClarifyView, Echo, Output, QuestionView
+from flows.ui_keys import UiKey
 
 Event = Callable[[Interview], list[Output]]
 MOVES_ON = frozenset({"answer", "done", "pick", "keep", "skip"})
@@ -239,7 +240,7 @@ class InterviewCases:
 
     def _refusal(
         self, session: Session, action: str, interview_id: str, question_id: str, option_id: str
-    ) -> str | None:
+    ) -> UiKey | None:
         """Return why a button is refused, or None when it applies to the question on screen."""
         # Any message showing the current question of the current interview may be tapped
         # (e.g. one sent before a restart): acting on it is the same as acting on the newest.

@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 
 from bot.sessions import Session
 from flows.outputs import Echo, Output
+from flows.ui_keys import UiKey
 
 
 @dataclass(frozen=True)
 class Say:
     """One UI line, by key, with the values it is filled with."""
 
-    key: str
+    key: UiKey
     values: Mapping[str, object] = field(default_factory=dict)
 
 
@@ -21,7 +22,7 @@ class Say:
 class Quote:
     """A titled block of someone's own words (a class brief), shown as written."""
 
-    heading: str
+    heading: UiKey
     text: str
 
 
@@ -36,7 +37,7 @@ class Reply:
     outputs: list[Output] = field(default_factory=list)
     lead: list[Lead] = field(default_factory=list)
     """Lines before the outputs: a greeting, or the whole answer when there are no outputs."""
-    alert: str | None = None
+    alert: UiKey | None = None
     """A refused button: the UI key of the short alert the tap gets instead."""
     edit_message_id: int | None = None
     """The tapped message, shown in place when it can be."""

@@ -138,9 +138,9 @@ async def set_commands_and_descriptions(application: Application, coach: Coach) 
     text = coach.content.text
     for lang in (*LANGS, None):
         shown = lang or "en"
-        commands = [BotCommand(name, text(f"cmd_{name}")(shown)) for name in COMMANDS]
+        commands = [BotCommand(name, text(key)(shown)) for name, key in COMMANDS.items()]
         await bot.set_my_commands(commands, language_code=lang)
-        in_groups = [BotCommand(name, text(f"cmd_{name}")(shown)) for name in GROUP_COMMANDS]
+        in_groups = [BotCommand(name, text(key)(shown)) for name, key in GROUP_COMMANDS.items()]
         await bot.set_my_commands(
             in_groups, scope=BotCommandScopeAllGroupChats(), language_code=lang
         )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from html import escape
 
 from bot.telegram.views import Views
-from flows.checkin import CHOICES, STEPS, CheckIn
+from flows.checkin import ANSWER_KEYS, CHOICES, QUESTION_KEYS, STEPS, CheckIn
 from flows.i18n import Lang
+from flows.ui_keys import UiKey
 
-LABELS = {
+LABELS: dict[str, UiKey] = {
     "yes": "ci_yes",
     "partly": "ci_partly",
     "no": "ci_no",
@@ -31,7 +32,7 @@ class CheckinViews:
         step = answers.next_step or "note"
         number = STEPS.index(step) + 1
         lines = [f"<b>{ui('ci_heading', lang, k=number)}</b>", *self.answered(lang, answers)]
-        lines.append(f"\n<b>{ui(f'ci_q_{step}', lang)}</b>")
+        lines.append(f"\n<b>{ui(QUESTION_KEYS[step], lang)}</b>")
         return "\n".join(lines)
 
     def answered(self, lang: Lang, answers: CheckIn) -> list[str]:
@@ -42,9 +43,9 @@ class CheckinViews:
             value = getattr(answers, step)
             if value is not None:
                 answer = ui(LABELS[value], lang)
-                lines.append("✔️ " + ui(f"ci_answer_{step}", lang, answer=answer))
+                lines.append("✔️ " + ui(ANSWER_KEYS[step], lang, answer=answer))
         if answers.note:
-            lines.append("✔️ " + ui("ci_answer_note", lang, note=answers.note))
+            lines.append("✔️ " + ui(ANSWER_KEYS["note"], lang, note=answers.note))
         return lines
 
     def finished(

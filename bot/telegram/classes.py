@@ -23,12 +23,21 @@ from flows.content import Case
 from flows.i18n import Lang
 from flows.render_report import render_mistakes_chart
 from flows.report import Submission, build_report
+from flows.ui_keys import UiKey
 
 log = logging.getLogger(__name__)
 
 COUNTS_EVERY = dt.timedelta(seconds=20)
 """At most three count edits a minute: a group allows a bot about 20 messages a minute."""
 OWN = "own"
+
+
+SHARE_LABELS: dict[str, UiKey] = {
+    "anonymous": "cls_share_anonymous",
+    "named": "cls_share_named",
+    "no": "cls_share_no",
+}
+"""The consent buttons under a finished card: a ShareTap choice and its label's key."""
 
 
 class ClassSessions:
@@ -40,7 +49,7 @@ class ClassSessions:
         self.content = services.coach.content
         self.pages = ClassViews(services.views)
 
-    def text(self, key: str, lang: Lang, **values: object) -> str:
+    def text(self, key: UiKey, lang: Lang, **values: object) -> str:
         """Return an escaped UI string."""
         return self.services.views.ui(key, lang, **values)
 
@@ -180,11 +189,11 @@ class ClassSessions:
         rows = [
             [
                 InlineKeyboardButton(
-                    self.content.text(f"cls_share_{choice}")(lang),
+                    self.content.text(key)(lang),
                     callback_data=ShareTap(str(class_id), choice).pack(),
                 )
             ]
-            for choice in ("anonymous", "named", "no")
+            for choice, key in SHARE_LABELS.items()
         ]
         await visit.chat.send(self.text("cls_share_question", lang), InlineKeyboardMarkup(rows))
         info = await self.classes.get(class_id)
@@ -302,7 +311,7 @@ class ClassSessions:
             return None
         lang = language_of(user)
         info = await self._class_here(chat.id, chat.type, user.id)
-        refusal = None
+        refusal: UiKey | None = None
         if info is None:
             refusal = "cls_no_class"
         elif not await self.may_manage(context, info, user.id):

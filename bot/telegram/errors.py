@@ -14,6 +14,7 @@ from bot.sessions import DuplicateUpdateError, StaleSessionError
 from bot.storage import DATABASE_ERRORS
 from bot.telegram.updates import Context, language_of
 from flows.content import Content
+from flows.ui_keys import UiKey
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ class Failures:
             log.error("%s failed: %s", where, type(error).__name__, exc_info=error)
         if chat is None:
             return
-        key = "tg_db_retry" if database else "tg_error"
+        key: UiKey = "tg_db_retry" if database else "tg_error"
         text = self.content.text(key)(language_of(user))
         try:
             await context.bot.send_message(chat.id, text, parse_mode=None)

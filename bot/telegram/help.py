@@ -7,6 +7,7 @@ from telegram import Update
 from bot.coaching.interview import InterviewCases
 from bot.telegram.updates import Context, visitor
 from bot.telegram.views import Views
+from flows.ui_keys import UiKey
 
 
 class Help:
@@ -31,7 +32,7 @@ class Help:
             return  # a bare command in a group may be for another bot
         await self._say(update, context, "unknown_command")
 
-    async def _say(self, update: Update, context: Context, key: str) -> None:
+    async def _say(self, update: Update, context: Context, key: UiKey) -> None:
         if visit := visitor(update, context):
             lang = await self.cases.language(visit.sender)
             await visit.chat.send(self.views.ui(key, lang))

@@ -22,6 +22,7 @@ from bot.telegram.updates import (
 )
 from bot.telegram.workshop import Workshops
 from flows.i18n import parse_lang
+from flows.ui_keys import UiKey
 
 log = logging.getLogger(__name__)
 
@@ -178,6 +179,6 @@ class InterviewChat:
         text = self.presenter.views.content.text("tg_unknown_button")(lang)
         await query.answer(text, show_alert=True)
 
-    def plain(self, key: str, reply: Reply) -> str:
+    def plain(self, key: UiKey, reply: Reply) -> str:
         """Return a UI string as plain text, for button alerts (which show no HTML)."""
         return self.presenter.views.content.text(key)(reply.session.lang)

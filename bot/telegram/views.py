@@ -9,6 +9,7 @@ from flows.card_sections import Line, card_sections
 from flows.content import Content
 from flows.i18n import Lang
 from flows.outputs import ClarifyView, MistakeView, Notice, QuestionView
+from flows.ui_keys import UiKey
 
 MAX_MESSAGE = 4096
 
@@ -19,7 +20,7 @@ class Views:
     def __init__(self, content: Content) -> None:
         self.content = content
 
-    def ui(self, key: str, lang: Lang, **values: object) -> str:
+    def ui(self, key: UiKey, lang: Lang, **values: object) -> str:
         """Return a UI string, filled and HTML-escaped."""
         return escape(self.content.text(key)(lang).format(**values))
 
@@ -41,7 +42,7 @@ class Views:
         elif question.kind == "text":
             if question.current_text:
                 lines.append(self.ui("console_current", lang, answer=question.current_text))
-            hint = "tg_hint_text" if question.required else "tg_hint_text_skip"
+            hint: UiKey = "tg_hint_text" if question.required else "tg_hint_text_skip"
             lines.append(f"<i>{self.ui(hint, lang)}</i>")
         return "\n".join(lines)
 
@@ -50,7 +51,7 @@ class Views:
         asked = f"🤔 {escape(clarify.text)}\n<i>{self.ui('tg_clarify_hint', lang)}</i>"
         return f"{self.ui('tg_for_user', lang, name=for_name)}\n{asked}" if for_name else asked
 
-    def quote(self, heading_key: str, lang: Lang, text: str) -> str:
+    def quote(self, heading_key: UiKey, lang: Lang, text: str) -> str:
         """Render someone's own words under a bold heading, escaped."""
         return f"<b>{self.ui(heading_key, lang)}</b>\n{escape(text)}"
 

@@ -36,6 +36,7 @@ from bot.telegram.updates import GROUPS, Context, language_of
 from flows.i18n import Lang
 from flows.machine import Interview
 from flows.outputs import CardView, MistakeView, Notice, Output, QuestionView
+from flows.ui_keys import UiKey
 from flows.votes import Tally, tally
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ class Workshops:
         self.services, self.delivery, self.clock = services, delivery, clock
         self.coach, self.store = services.coach, services.workshops
 
-    def ui(self, key: str, lang: Lang, **values: object) -> str:
+    def ui(self, key: UiKey, lang: Lang, **values: object) -> str:
         """Return an escaped UI string."""
         return self.services.views.ui(key, lang, **values)
 
@@ -173,7 +174,7 @@ class Workshops:
                 ]
                 for option in result.tied
             ]
-            key = "ws_tie" if result.votes else "ws_no_votes"
+            key: UiKey = "ws_tie" if result.votes else "ws_no_votes"
             await bot.send_message(
                 record.group_chat_id,
                 self.ui(key, lang, prompt=prompt),
