@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Update, delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
@@ -100,13 +100,9 @@ class WorkshopStore:
         """
         async with write_lock(self.engine), self._sessions() as db, db.begin():
             result = await db.execute(
-                update(WorkshopRow)
-                .where(
-                    WorkshopRow.group_chat_id == record.group_chat_id,
-                    WorkshopRow.public_id == record.public_id,
-                    WorkshopRow.version == record.version,
+                _as_read(record).values(
+                    **_values(record), version=record.version + 1, updated_at=utcnow()
                 )
-                .values(**_values(record), version=record.version + 1, updated_at=utcnow())
             )
         if cast(Any, result).rowcount != 1:
             raise StaleSessionError(record.public_id)
@@ -148,13 +144,7 @@ class WorkshopStore:
         until = utcnow() + lease
         async with write_lock(self.engine), self._sessions() as db, db.begin():
             result = await db.execute(
-                update(WorkshopRow)
-                .where(
-                    WorkshopRow.group_chat_id == record.group_chat_id,
-                    WorkshopRow.public_id == record.public_id,
-                    WorkshopRow.version == record.version,
-                )
-                .values(
+                _as_read(record).values(
                     poll_message_id=record.poll_message_id,
                     poll_closes_at=until,
                     version=record.version + 1,
@@ -166,6 +156,15 @@ class WorkshopStore:
         record.version += 1
         record.poll_closes_at = until
         return True
+
+
+def _as_read(record: WorkshopRecord) -> Update:
+    """Return an UPDATE of the record's row that matches only while nobody changed it since."""
+    return update(WorkshopRow).where(
+        WorkshopRow.group_chat_id == record.group_chat_id,
+        WorkshopRow.public_id == record.public_id,
+        WorkshopRow.version == record.version,
+    )
 
 
 def _values(record: WorkshopRecord) -> dict[str, Any]:

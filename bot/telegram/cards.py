@@ -11,7 +11,7 @@ from bot.sessions import SessionStore
 from bot.telegram.callbacks import CardTap, stored_id
 from bot.telegram.delivery import CardDelivery
 from bot.telegram.keyboards import history_keyboard
-from bot.telegram.updates import Context, visitor
+from bot.telegram.updates import Context, tapped, visitor
 from flows.coach import Coach
 from flows.conditions import AnswerValue
 from flows.i18n import Lang
@@ -59,10 +59,9 @@ class CardShelf:
 
     async def open(self, update: Update, context: Context) -> None:
         """Show the card a /history button names."""
-        query, visit = update.callback_query, visitor(update, context)
-        tap = CardTap.unpack(query.data) if query else None
-        if query is None or visit is None or tap is None:
+        if (pressed := tapped(update, context, CardTap)) is None:
             return
+        query, visit, tap = pressed
         await query.answer()
         number = stored_id(tap.card_id)
         user_id = visit.sender.user_id

@@ -9,7 +9,7 @@ from bot.telegram.callbacks import CheckinTap
 from bot.telegram.checkin_views import LABELS, CheckinViews
 from bot.telegram.keyboards import reminder_keyboard
 from bot.telegram.services import Services
-from bot.telegram.updates import Context, Visitor, tapped_message_id, visitor
+from bot.telegram.updates import Context, Visitor, tapped, tapped_message_id, visitor
 from flows.checkin import CHOICES, TREND_LENGTH, CheckIn, choose_tip, trend_lines
 from flows.i18n import Lang
 
@@ -56,10 +56,9 @@ class CheckIns:
 
     async def tap(self, update: Update, context: Context) -> None:
         """Handle a check-in button: start one, an answer, or the note's skip."""
-        query, visit = update.callback_query, visitor(update, context)
-        tap = CheckinTap.unpack(query.data) if query else None
-        if query is None or visit is None or tap is None:
+        if (pressed := tapped(update, context, CheckinTap)) is None:
             return
+        query, visit, tap = pressed
         lang = await self.cases.language(visit.sender)
         if tap.step == START:
             await query.answer()

@@ -17,7 +17,7 @@ from bot.telegram.chat import message_gone
 from bot.telegram.class_views import ClassViews
 from bot.telegram.roles import may_manage
 from bot.telegram.services import Services
-from bot.telegram.updates import GROUPS, Context, Visitor, language_of
+from bot.telegram.updates import GROUPS, Context, Visitor, language_of, tapped
 from bot.telegram.views import split_messages
 from flows.content import Case
 from flows.i18n import Lang
@@ -96,19 +96,19 @@ class ClassSessions:
 
     async def choose_case(self, update: Update, context: Context) -> None:
         """Announce the class once the teacher has picked a case (or their own business)."""
-        query, user = update.callback_query, update.effective_user
-        tap = CaseTap.unpack(query.data) if query else None
-        if query is None or user is None or tap is None:
+        if (pressed := tapped(update, context, CaseTap)) is None:
             return
+        query, visit, tap = pressed
+        user_id, lang = visit.sender.user_id, visit.sender.lang
         class_id = stored_id(tap.class_id)
         info = await self.classes.get(class_id) if class_id is not None else None
         known_case = tap.case_id == OWN or self.content.case(tap.case_id) is not None
         if info is None or not known_case:
-            log.info("refused a class button from user %s: no such class or case", user.id)
-            await query.answer(self.content.text("tg_unknown_button")(language_of(user)))
+            log.info("refused a class button from user %s: no such class or case", user_id)
+            await query.answer(self.content.text("tg_unknown_button")(lang))
             return
-        if not await self.may_manage(context, info, user.id):
-            await query.answer(self.content.text("cls_not_allowed")(language_of(user)))
+        if not await self.may_manage(context, info, user_id):
+            await query.answer(self.content.text("cls_not_allowed")(lang))
             return
         await query.answer()
         if info.announcement_message_id is not None:
@@ -202,24 +202,24 @@ class ClassSessions:
 
     async def share(self, update: Update, context: Context) -> None:
         """Record the student's consent about their card in the report."""
-        query, user = update.callback_query, update.effective_user
-        tap = ShareTap.unpack(query.data) if query else None
-        if query is None or user is None or tap is None:
+        if (pressed := tapped(update, context, ShareTap)) is None:
             return
+        query, visit, tap = pressed
+        user_id, lang = visit.sender.user_id, visit.sender.lang
         class_id = stored_id(tap.class_id)
         choice: Share = (
             "named" if tap.choice == "named" else "anonymous" if tap.choice == "anonymous" else "no"
         )
         if class_id is None or not await self.classes.set_share(
-            class_id, user.id, choice, user.first_name
+            class_id, user_id, choice, visit.first_name
         ):
-            log.info("refused a share button from user %s: not in that class", user.id)
-            await query.answer(self.content.text("tg_unknown_button")(language_of(user)))
+            log.info("refused a share button from user %s: not in that class", user_id)
+            await query.answer(self.content.text("tg_unknown_button")(lang))
             return
         await query.answer()
         if query.message is not None:
             await context.bot.edit_message_text(
-                self.text("cls_share_thanks", language_of(user)),
+                self.text("cls_share_thanks", lang),
                 query.message.chat.id,
                 query.message.message_id,
             )

@@ -17,6 +17,7 @@ from bot.telegram.updates import (
     Context,
     Visitor,
     carried_by_its_message,
+    tapped,
     tapped_message_id,
     visitor,
 )
@@ -151,10 +152,9 @@ class InterviewChat:
 
     async def language_tap(self, update: Update, context: Context) -> None:
         """Handle one of the two language buttons."""
-        query, visit = update.callback_query, visitor(update, context)
-        tap = LanguageTap.unpack(query.data) if query else None
-        if query is None or visit is None or tap is None:
+        if (pressed := tapped(update, context, LanguageTap)) is None:
             return
+        query, visit, tap = pressed
         await query.answer()
         lang = parse_lang(tap.lang) or visit.sender.lang
         await self.present(visit, await self.cases.switch_language(visit.sender, lang), context)

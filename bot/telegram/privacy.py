@@ -8,7 +8,7 @@ from bot.coaching.interview import InterviewCases
 from bot.sessions import SessionStore
 from bot.telegram.callbacks import EraseTap
 from bot.telegram.keyboards import erase_keyboard
-from bot.telegram.updates import Context, tapped_message_id, visitor
+from bot.telegram.updates import Context, tapped, tapped_message_id, visitor
 from bot.telegram.views import Views
 
 
@@ -36,10 +36,9 @@ class Privacy:
 
     async def erase(self, update: Update, context: Context) -> None:
         """Erase the user's data, or keep it, as their tap on the confirmation says."""
-        query, visit = update.callback_query, visitor(update, context)
-        tap = EraseTap.unpack(query.data) if query else None
-        if query is None or visit is None or tap is None:
+        if (pressed := tapped(update, context, EraseTap)) is None:
             return
+        query, visit, tap = pressed
         await query.answer()
         lang = await self.cases.language(visit.sender)
         message_id = tapped_message_id(query)

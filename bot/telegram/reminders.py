@@ -13,7 +13,7 @@ from bot.coaching.interview import InterviewCases
 from bot.storage.checkins import Reminder
 from bot.telegram.callbacks import CheckinTap, ReminderTap
 from bot.telegram.services import Services
-from bot.telegram.updates import Context, Visitor, tapped_message_id, visitor
+from bot.telegram.updates import Context, Visitor, tapped, tapped_message_id, visitor
 from flows.i18n import Lang, parse_lang
 from flows.schedule import TIMES, ZONES, clock_label, is_zone, next_due
 
@@ -74,10 +74,9 @@ class Reminders:
 
     async def tap(self, update: Update, context: Context) -> None:
         """Handle a reminder button: menu, day, zone, time or off."""
-        query, visit = update.callback_query, visitor(update, context)
-        tap = ReminderTap.unpack(query.data) if query else None
-        if query is None or visit is None or tap is None:
+        if (pressed := tapped(update, context, ReminderTap)) is None:
             return
+        query, visit, tap = pressed
         await query.answer()
         lang = await self.cases.language(visit.sender)
         message_id = tapped_message_id(query)

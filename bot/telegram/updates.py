@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from telegram import CallbackQuery, Message, Update, User
 from telegram.constants import ChatType
 from telegram.ext import ContextTypes
 
 from bot.coaching.interview import Sender
+from bot.telegram.callbacks import CallbackData
 from bot.telegram.chat import Chat
 from flows.i18n import Lang, parse_lang
 
@@ -64,3 +66,17 @@ def carried_by_its_message(query: CallbackQuery) -> bool:
 def tapped_message_id(query: CallbackQuery) -> int | None:
     """Return the id of the message whose button was tapped, when Telegram says."""
     return query.message.message_id if query.message else None
+
+
+Data = TypeVar("Data", bound=CallbackData)
+
+
+def tapped(
+    update: Update, context: Context, kind: type[Data]
+) -> tuple[CallbackQuery, Visitor, Data] | None:
+    """Return a tap's query, the person who tapped and its data read as `kind`; else None."""
+    query, visit = update.callback_query, visitor(update, context)
+    data = kind.unpack(query.data) if query else None
+    if query is None or visit is None or data is None:
+        return None
+    return query, visit, data

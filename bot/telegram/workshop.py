@@ -32,7 +32,7 @@ from bot.telegram.delivery import CardDelivery
 from bot.telegram.reminders import Clock
 from bot.telegram.roles import may_manage
 from bot.telegram.services import Services
-from bot.telegram.updates import GROUPS, Context, language_of
+from bot.telegram.updates import GROUPS, Context, language_of, tapped
 from flows.i18n import Lang
 from flows.machine import Interview
 from flows.outputs import CardView, MistakeView, Notice, Output, QuestionView
@@ -81,12 +81,11 @@ class Workshops:
 
     async def tap(self, update: Update, context: Context) -> None:
         """Close a poll, or settle a tie (teacher or admin only)."""
-        query, user, chat = update.callback_query, update.effective_user, update.effective_chat
-        tap = WorkshopTap.unpack(query.data) if query else None
-        if query is None or user is None or chat is None or tap is None:
+        if (pressed := tapped(update, context, WorkshopTap)) is None:
             return
-        lang = language_of(user)
-        record = await self.store.running(chat.id)
+        query, visit, tap = pressed
+        chat_id, user_id, lang = visit.sender.chat_id, visit.sender.user_id, visit.sender.lang
+        record = await self.store.running(chat_id)
         closing = tap.option_id == "close"
         shown = query.message.message_id if query.message else None
         if (
@@ -98,7 +97,7 @@ class Workshops:
         ):
             await query.answer(self.coach.content.text("tg_stale_button")(lang))
             return
-        if not await self._may_lead(context.bot, chat.id, user.id, record):
+        if not await self._may_lead(context.bot, chat_id, user_id, record):
             await query.answer(self.coach.content.text("cls_not_allowed")(lang))
             return
         record.poll_message_id = shown  # the close button sits on its poll
