@@ -100,15 +100,16 @@ class Workshops:
         if not await self._may_lead(context.bot, chat_id, user_id, record):
             await query.answer(self.coach.content.text("cls_not_allowed")(lang))
             return
+        if not closing:
+            await query.answer()
+            await self._decide(context.bot, record, Tally([tap.option_id], 0, 0))
+            return
         record.poll_message_id = shown  # the close button sits on its poll
-        if closing and not await self.store.claim_poll(record):
+        if not await self.store.claim_poll(record):
             await query.answer(self.coach.content.text("tg_stale_button")(lang))
             return
         await query.answer()
-        if closing:
-            await self._close_poll(context.bot, record)
-        else:
-            await self._decide(context.bot, record, Tally([tap.option_id], 0, 0))
+        await self._close_poll(context.bot, record)
 
     async def text(self, update: Update, context: Context) -> bool:
         """Take the teacher's reply to a text question; False when it is not for a workshop."""
