@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import signal
 import socket
 import sys
 from collections.abc import AsyncIterator
@@ -72,6 +73,20 @@ async def start_bot_process(
     return await asyncio.create_subprocess_exec(
         sys.executable, "-m", module, cwd=ROOT, env=environment, stdout=piped, stderr=piped
     )
+
+
+async def kill(process: asyncio.subprocess.Process) -> None:
+    """Kill the bot outright (SIGKILL), as a crash or an out-of-memory kill would."""
+    process.send_signal(signal.SIGKILL)
+    await process.wait()
+    assert process.returncode == -signal.SIGKILL
+
+
+async def stop_cleanly(process: asyncio.subprocess.Process) -> None:
+    """Stop the bot with SIGINT, as Ctrl-C does; it must exit 0."""
+    process.send_signal(signal.SIGINT)
+    _, stderr = await process.communicate()
+    assert process.returncode == 0, stderr.decode() if stderr else ""
 
 
 def free_port() -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import signal
 
 from sqlalchemy import func, select
 from telegram import Update
@@ -17,10 +16,12 @@ from tests.personas import CAREFUL_BAKERY
 from tests.telegram_support import (
     button,
     current_question,
+    kill,
     option_label,
     play_in_telegram,
     running_bot,
     start_bot_process,
+    stop_cleanly,
     ui_label,
 )
 
@@ -57,9 +58,7 @@ async def test_a_killed_bot_continues_at_the_same_question_with_every_answer(
         )
         fourth = await _question(tg, chat, "Domanda 5 di")
     finally:
-        bot.send_signal(signal.SIGKILL)
-        await bot.wait()
-    assert bot.returncode == -signal.SIGKILL
+        await kill(bot)
 
     bot = await start_bot_process(tg, database)
     try:
@@ -81,9 +80,7 @@ async def test_a_killed_bot_continues_at_the_same_question_with_every_answer(
         assert "Risposta attuale: Bologna" in back.text
         assert fourth.message_id != resumed.message_id
     finally:
-        bot.send_signal(signal.SIGINT)
-        _, stderr = await bot.communicate()
-    assert bot.returncode == 0, stderr.decode()
+        await stop_cleanly(bot)
     store = SqlSessionStore.from_url(database)
     try:
         stored = await store.load(chat, user.id)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import signal
 
 from bot.storage.repository import SqlSessionStore
 from bot.storage.workshops import WorkshopRecord, WorkshopStore
@@ -14,12 +13,14 @@ from flows.coach import Coach
 from flows.content import Content
 from tests.fake_telegram import BotMessage, FakeChat, FakeTelegram, FakeUser
 from tests.telegram_support import (
+    kill,
     open_poll,
     roomy_rate_limiter,
     running_bot,
     says,
     settings_for,
     start_bot_process,
+    stop_cleanly,
 )
 
 
@@ -70,9 +71,7 @@ async def test_a_workshop_survives_a_sigkill_mid_vote(
             await voter.vote(poll, [choice], chat=group)
         await _stored_poll(database, group.id)
     finally:
-        bot.send_signal(signal.SIGKILL)
-        await bot.wait()
-    assert bot.returncode == -signal.SIGKILL
+        await kill(bot)
 
     bot = await start_bot_process(tg, database)
     try:
@@ -86,9 +85,7 @@ async def test_a_workshop_survives_a_sigkill_mid_vote(
         await teacher.send("/workshop", chat=group)
         await says(tg, group.id, content.text("ws_running").it)
     finally:
-        bot.send_signal(signal.SIGINT)
-        _, stderr = await bot.communicate()
-    assert bot.returncode == 0, stderr.decode()
+        await stop_cleanly(bot)
     store = SqlSessionStore.from_url(database)
     try:
         running = await WorkshopStore(store.engine).running(group.id)
