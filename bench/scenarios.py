@@ -17,6 +17,7 @@ from bench.fake import BenchTelegram
 from bench.personas import Persona
 from bench.process import bot_process
 from bench.stats import percentile
+from bot.telegram.callbacks import CaseTap
 from tests.fake_telegram import BotMessage
 
 FIRST_USER = 100_000
@@ -88,7 +89,7 @@ async def _open_class(tg: BenchTelegram) -> str:
     group = tg.group_chat(10, "Class")
     teacher = Actor(tg, tg.user(90, "Teacher", "it"), Stats(), chat=group)
     choose = await teacher.act(
-        lambda m: any((d or "").startswith("c:") for row in m.buttons for _, d in row),
+        lambda m: any(CaseTap.matches(d) for row in m.buttons for _, d in row),
         teacher.send("/class Benchmark"),
     )
     own = [d for row in choose.buttons for _, d in row if d][-1]
