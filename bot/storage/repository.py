@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, cast
 
-from sqlalchemy import and_, delete, exists, func, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 
 from bot.sessions import CardRecord, DuplicateUpdateError, Erased, Session, StaleSessionError
 from bot.storage.engine import create_engine, reconnecting, write_lock
@@ -58,38 +58,30 @@ class SqlSessionStore:
         With `update_id`, the same query asks whether that update was already applied, and a
         redelivered one raises DuplicateUpdateError.
         """
-        applied = exists().where(ProcessedUpdate.update_id == (update_id or -1))
-        latest_interview = (
-            select(applied.label("applied"), UserRow.lang, InterviewRow)
-            .select_from(UserRow)
-            .outerjoin(
-                InterviewRow,
-                and_(InterviewRow.user_id == UserRow.id, InterviewRow.chat_id == chat_id),
+        params = {"update_id": -1 if update_id is None else update_id}
+        async with self.engine.connect() as connection:
+            result = await connection.execute(
+                _LATEST_INTERVIEW, {**params, "chat_id": chat_id, "user_id": user_id}
             )
-            .where(UserRow.id == user_id)
-            .order_by(InterviewRow.id.desc())
-            .limit(1)
-        )
-        async with self._sessions() as db:
-            row = (await db.execute(latest_interview)).first()
+            row = result.first()
         if row is None:
             return None
-        already_applied, stored_lang, interview = row
-        if update_id is not None and already_applied:
+        if update_id is not None and row.applied:
             raise DuplicateUpdateError(update_id)
-        session = Session(chat_id, user_id, _lang(stored_lang), stored_lang=_lang(stored_lang))
-        if interview is not None:
-            session.interview_id = interview.public_id
-            session.state = interview.state
-            session.answers = dict(interview.answers)
-            session.mistakes_shown = list(interview.mistakes_shown)
-            session.pending = list(interview.pending)
-            session.pending_for = interview.pending_for
-            session.question_message_id = interview.question_message_id
-            session.refusals = interview.refusals
-            session.record_id = interview.id
-            session.version = interview.version
-            session.class_id = interview.class_id
+        stored_lang = _lang(row.lang)
+        session = Session(chat_id, user_id, stored_lang, stored_lang=stored_lang)
+        if row.id is not None:
+            session.interview_id = row.public_id
+            session.state = row.state
+            session.answers = dict(row.answers)
+            session.mistakes_shown = list(row.mistakes_shown)
+            session.pending = list(row.pending)
+            session.pending_for = row.pending_for
+            session.question_message_id = row.question_message_id
+            session.refusals = row.refusals
+            session.record_id = row.id
+            session.version = row.version
+            session.class_id = row.class_id
         return session
 
     async def save(self, session: Session, update_id: int | None = None) -> None:
@@ -105,30 +97,31 @@ class SqlSessionStore:
             raise
 
     async def _save(self, session: Session, update_id: int | None) -> None:
-        async with write_lock(self.engine), self._sessions() as db:
-            try:
-                async with db.begin():
-                    if update_id is not None:
-                        db.add(ProcessedUpdate(update_id=update_id))
-                        await db.flush()
-                        if update_id % PRUNE_EVERY == 0:
-                            await _prune(db)
-                    await _save_user(db, session)
-                    await _save_interview(db, session)
-                    if session.unsaved_card:
-                        db.add(
-                            CardRow(
-                                user_id=session.user_id,
-                                chat_id=session.chat_id,
-                                interview_id=session.record_id,
-                                lang=session.card_lang or session.lang,
-                                answers=dict(session.card_answers or {}),
-                            )
+        # Core statements on a connection: the hot path needs no unit of work or identity map.
+        try:
+            async with write_lock(self.engine), self.engine.begin() as connection:
+                if update_id is not None:
+                    await connection.execute(
+                        _MARK_APPLIED, {"update_id": update_id, "processed_at": utcnow()}
+                    )
+                    if update_id % PRUNE_EVERY == 0:
+                        await _prune(connection)
+                await _save_user(connection, session)
+                await _save_interview(connection, session)
+                if session.unsaved_card:
+                    await connection.execute(
+                        insert(CardRow).values(
+                            user_id=session.user_id,
+                            chat_id=session.chat_id,
+                            interview_id=session.record_id,
+                            lang=session.card_lang or session.lang,
+                            answers=dict(session.card_answers or {}),
                         )
-            except IntegrityError as error:
-                if update_id is not None and await self.seen(update_id):
-                    raise DuplicateUpdateError(update_id) from error
-                raise
+                    )
+        except IntegrityError as error:
+            if update_id is not None and await self.seen(update_id):
+                raise DuplicateUpdateError(update_id) from error
+            raise
         session.unsaved_card = False
         session.stored_lang = session.lang
 
@@ -173,22 +166,19 @@ class SqlSessionStore:
         return Erased(interviews, cards, bool(cast(Any, profile).rowcount))
 
 
-async def _save_user(db: AsyncSession, session: Session) -> None:
+async def _save_user(connection: AsyncConnection, session: Session) -> None:
     if session.stored_lang == session.lang:
         return  # the row exists and is up to date: nothing to write
-    if session.stored_lang is not None:
-        changed = update(UserRow).where(UserRow.id == session.user_id).values(lang=session.lang)
-        await db.execute(changed)
-    else:
-        user = await db.get(UserRow, session.user_id)
-        if user is None:
-            db.add(UserRow(id=session.user_id, lang=session.lang))
-        else:
-            user.lang = session.lang
-        await db.flush()
+    changed = await connection.execute(
+        update(UserRow)
+        .where(UserRow.id == session.user_id)
+        .values(lang=session.lang, updated_at=utcnow())
+    )
+    if session.stored_lang is None and cast(Any, changed).rowcount == 0:
+        await connection.execute(insert(UserRow).values(id=session.user_id, lang=session.lang))
 
 
-async def _save_interview(db: AsyncSession, session: Session) -> None:
+async def _save_interview(connection: AsyncConnection, session: Session) -> None:
     values: dict[str, Any] = {
         "public_id": session.interview_id,
         "state": session.state,
@@ -202,35 +192,63 @@ async def _save_interview(db: AsyncSession, session: Session) -> None:
     if session.record_id is None:
         if session.state is None:
             return  # no interview yet: only the user row is stored
-        row = InterviewRow(
-            user_id=session.user_id,
-            chat_id=session.chat_id,
-            class_id=session.class_id,
-            version=1,
-            **values,
+        created = await connection.execute(
+            insert(InterviewRow).values(
+                user_id=session.user_id,
+                chat_id=session.chat_id,
+                class_id=session.class_id,
+                version=1,
+                **values,
+            )
         )
-        db.add(row)
-        await db.flush()
-        session.record_id, session.version = row.id, 1
+        key = created.inserted_primary_key
+        assert key is not None, "an INSERT of one row has its key"
+        session.record_id, session.version = key[0], 1
         return
-    # The public id too: SQLite reuses the row id of an erased newest row for the next one.
-    result = await db.execute(
-        update(InterviewRow)
-        .where(
-            InterviewRow.id == session.record_id,
-            InterviewRow.public_id == session.interview_id,
-            InterviewRow.version == session.version,
-        )
-        .values(**values, version=session.version + 1, updated_at=utcnow())
+    result = await connection.execute(
+        _UPDATE_INTERVIEW,
+        {
+            **values,
+            "record_id": session.record_id,
+            "read_public_id": session.interview_id,
+            "read_version": session.version,
+            "version": session.version + 1,
+            "updated_at": utcnow(),
+        },
     )
     if cast(Any, result).rowcount != 1:
         raise StaleSessionError(session.record_id)
     session.version += 1
 
 
-async def _prune(db: AsyncSession) -> None:
+async def _prune(connection: AsyncConnection) -> None:
     cutoff = utcnow() - KEEP_PROCESSED_UPDATES
-    await db.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < cutoff))
+    await connection.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < cutoff))
+
+
+# The hot path's statements, built once: their compiled SQL is cached across updates.
+_LATEST_INTERVIEW = (
+    select(
+        exists().where(ProcessedUpdate.update_id == bindparam("update_id")).label("applied"),
+        UserRow.lang,
+        *InterviewRow.__table__.columns,
+    )
+    .select_from(UserRow)
+    .outerjoin(
+        InterviewRow,
+        and_(InterviewRow.user_id == UserRow.id, InterviewRow.chat_id == bindparam("chat_id")),
+    )
+    .where(UserRow.id == bindparam("user_id"))
+    .order_by(InterviewRow.id.desc())
+    .limit(1)
+)
+_MARK_APPLIED = insert(ProcessedUpdate)
+# The public id too: SQLite reuses the row id of an erased newest row for the next one.
+_UPDATE_INTERVIEW = update(InterviewRow).where(
+    InterviewRow.id == bindparam("record_id"),
+    InterviewRow.public_id == bindparam("read_public_id"),
+    InterviewRow.version == bindparam("read_version"),
+)
 
 
 def _card(row: CardRow) -> CardRecord:
