@@ -202,6 +202,7 @@ async def test_an_expired_button_spinner_does_not_stop_the_answer(
             first, callback_data=button(first, option_label(coach.content, "business_type", "food"))
         )
         await _question(tg, user.chat.id, "Question 2 of")
+        await tg.wait_for(lambda: _lines(caplog), 5)  # the answer goes out beside the edit
         _one_line(caplog, "answerCallbackQuery", "expired")
     assert await _answers(store, user) == {"business_type": "food"}
 

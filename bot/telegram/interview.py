@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from telegram import Update
@@ -147,8 +148,14 @@ class InterviewChat:
             )
             await query.answer(self.plain(reply.alert, reply))
             return
-        await query.answer()
-        await self.present(visit, reply, context)
+        # The answer to the tap and the edit that shows its effect go out together: one round
+        # trip of waiting instead of two. The answer is not a chat message, so the chat's own
+        # messages keep their order.
+        answered = asyncio.ensure_future(query.answer())
+        try:
+            await self.present(visit, reply, context)
+        finally:
+            await answered
 
     async def language_tap(self, update: Update, context: Context) -> None:
         """Handle one of the two language buttons."""
