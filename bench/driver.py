@@ -26,6 +26,12 @@ Until = Callable[[BotMessage], bool]
 Think = Callable[[], float]
 
 
+SOAK_ANSWERS = 6
+"""How many questions a soak user answers before leaving the interview open."""
+AFTER_CARD = "Grazie, tutto chiaro!"
+"""What a soak user types once the card is there."""
+
+
 class StuckError(Exception):
     """The bot did not show what a user was waiting for in time."""
 
@@ -189,14 +195,14 @@ async def interview(
     answers: int | None = None,
     *,
     burst: bool = False,
-) -> None:
+) -> BotMessage:
     """Start and answer the persona's questions (the first few, or all until the card).
 
     With burst, the options of a multiple choice are tapped, and Done too, without waiting
-    for each tick: the bot must take one user's updates in order.
+    for each tick: the bot must take one user's updates in order. Returns the first question.
     """
     script = persona.script[:answers] if answers is not None else persona.script
-    message = await actor.act(shows(persona.script[0]), actor.send(start))
+    message = first = await actor.act(shows(persona.script[0]), actor.send(start))
     actor.stats.started += 1
     for index, answer in enumerate(script):
         following = persona.script[index + 1] if index + 1 < len(persona.script) else None
@@ -218,6 +224,36 @@ async def interview(
         actor.stats.answers += 1
     if answers is None:
         actor.stats.finished += 1
+    return first
+
+
+async def soak_lane(
+    actor_for: Callable[[int], Actor],
+    personas: list[Persona],
+    stats: Stats,
+    updates: int,
+    lane: int,
+    *,
+    card_every: int = 10,
+) -> None:
+    """Play new users one after another until the run has sent `updates` updates.
+
+    Each plays the first answers, then taps its first question's button again (stale: that
+    message moved on); one in `card_every` plays to the card and then types a message to it.
+    """
+    number = 0
+    while stats.updates < updates:
+        actor = actor_for(number)
+        persona = personas[(lane + number) % len(personas)]
+        whole = number % card_every == card_every - 1
+        first = await interview(actor, persona, answers=None if whole else SOAK_ANSWERS)
+        if whole:
+            await actor.act(anything, actor.send(AFTER_CARD))
+        stale = next(data for row in first.buttons for _, data in row if data)
+        # Its message shows another question by now: refused with an alert, no message.
+        await actor.user.forge_tap(first, stale)
+        stats.updates += 1
+        number += 1
 
 
 async def echo(actor: Actor, persona: Persona, start: str = "/start") -> None:
@@ -234,7 +270,7 @@ async def echo(actor: Actor, persona: Persona, start: str = "/start") -> None:
     actor.stats.finished += 1
 
 
-async def run_all(stats: Stats, users: list[Awaitable[None]], deadline: float | None) -> None:
+async def run_all(stats: Stats, users: list[Awaitable[object]], deadline: float | None) -> None:
     """Run the users together; at the deadline, stop those still going (not an error)."""
     tasks = [asyncio.ensure_future(user) for user in users]
     timeout = None if deadline is None else max(0.0, deadline - time.perf_counter())

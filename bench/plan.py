@@ -60,6 +60,14 @@ def scenarios(quick: bool, latency: float, jitter: float) -> list[Scenario]:
             time_box=box,
         ),
         Scenario(
+            "soak",
+            f"{1_000 if quick else 20_000:,} updates by users one after another, each leaving a"
+            " stale tap; one in ten types to its card",
+            users=6 if quick else 20,
+            soak=1_000 if quick else 20_000,
+            time_box=120.0 if quick else 1800.0,
+        ),
+        Scenario(
             "memory",
             "interviews left in progress after the first answers",
             users=200 if quick else 1000,

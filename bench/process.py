@@ -32,11 +32,18 @@ class BotProcess:
 
     def peak_rss_mib(self) -> float:
         """Return the process's peak resident memory (VmHWM), in MiB."""
+        return self._status_mib("VmHWM:")
+
+    def rss_mib(self) -> float:
+        """Return the process's resident memory now (VmRSS), in MiB."""
+        return self._status_mib("VmRSS:")
+
+    def _status_mib(self, field: str) -> float:
         status = Path(f"/proc/{self.process.pid}/status").read_text(encoding="ascii")
         for line in status.splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(field):
                 return int(line.split()[1]) / 1024
-        raise BotFailedError(f"no VmHWM in /proc/{self.process.pid}/status")
+        raise BotFailedError(f"no {field} in /proc/{self.process.pid}/status")
 
 
 def _tail(log: Path, lines: int = 30) -> str:

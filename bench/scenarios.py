@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 import time
 from collections.abc import AsyncIterator, Awaitable, Coroutine
@@ -12,16 +13,29 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 from bench.databases import postgres_database, sqlite_database
-from bench.driver import Actor, Stats, echo, interview, no_thinking, run_all, thinking
+from bench.driver import (
+    Actor,
+    Stats,
+    echo,
+    interview,
+    no_thinking,
+    run_all,
+    soak_lane,
+    thinking,
+)
 from bench.fake import BenchTelegram
 from bench.personas import Persona
-from bench.process import bot_process
+from bench.process import BotProcess, bot_process
 from bench.stats import percentile
 from bot.telegram.callbacks import CaseTap
 from tests.fake_telegram import BotMessage
 
 FIRST_USER = 100_000
 COACH, SEQUENTIAL, ECHO = "bench.serve", "bench.serve_sequential", "bench.echo"
+SOAK_LANE_USERS = 10_000
+"""User ids per soak lane: each lane's users one after another."""
+MEMORY_EVERY = 0.5
+"""Seconds between two readings of the bot's resident memory in a soak."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +53,7 @@ class Scenario:
     time_box: float | None = None  # stop the users after this many seconds
     answers: int | None = None  # answer only the first few questions
     classroom: bool = False  # students join a class by its deep link
+    soak: int | None = None  # this many updates by users one after another (`users` lanes)
 
 
 @dataclass
@@ -61,6 +76,8 @@ class Run:
     peak_rss_mib: float
     start_to_poll_s: float
     notes: list[str] = field(default_factory=list)
+    drift: float | None = None
+    """A soak's change from its first fifth to its last: the larger of updates/s and RSS."""
 
 
 def _database(kind: str, postgres_url: str) -> AbstractAsyncContextManager[str]:
@@ -114,21 +131,27 @@ async def run_once(
         if scenario.classroom:
             start = f"/start {await _open_class(tg)}"
         think = thinking(scenario.think, rng) if scenario.think else no_thinking
-        users: list[Awaitable[None]] = []
-        for index in range(scenario.users):
+        users: list[Awaitable[object]] = []
+        memory: list[tuple[float, float]] = []
+        if scenario.soak is not None:
+            users = _soak_lanes(tg, scenario, personas, stats)
+            sampler = asyncio.ensure_future(_sample_memory(bot, memory))
+        for index in range(scenario.users if scenario.soak is None else 0):
             persona = personas[index % len(personas)]
             user = tg.user(FIRST_USER + index, f"U{index}", persona.lang)
             actor = Actor(tg, user, stats, think=think)
             if scenario.bot == ECHO:
-                play = echo(actor, persona, start)
+                play: Coroutine[Any, Any, object] = echo(actor, persona, start)
             else:
                 play = interview(actor, persona, start, scenario.answers)
             # Students arrive over one thinking time, not all in the same millisecond.
             users.append(_after(rng.uniform(0, scenario.think) if scenario.classroom else 0, play))
         deadline = None if scenario.time_box is None else time.perf_counter() + scenario.time_box
         await run_all(stats, users, deadline)
+        if scenario.soak is not None:
+            sampler.cancel()
         peak = bot.peak_rss_mib()
-        chats = {FIRST_USER + index for index in range(scenario.users)}
+        chats = {chat_id for chat_id in tg.chats if chat_id >= FIRST_USER}  # the users' own
         calls = tg.chat_bound_calls(chats)
         problems = tg.errors + [f"unknown method {name}" for name in tg.unknown_calls]
         logged = bot.log.read_text(encoding="utf-8", errors="replace").count("Traceback")
@@ -152,10 +175,56 @@ async def run_once(
         peak_rss_mib=peak,
         start_to_poll_s=bot.start_to_poll,
         notes=(stats.stuck[:3] + problems[:3]),
+        drift=soak_drift(stats, memory) if scenario.soak is not None else None,
     )
 
 
-async def _after(delay: float, user: Coroutine[Any, Any, None]) -> None:
+def _soak_lanes(
+    tg: BenchTelegram, scenario: Scenario, personas: list[Persona], stats: Stats
+) -> list[Awaitable[object]]:
+    assert scenario.soak is not None
+    lanes: list[Awaitable[object]] = []
+    for lane in range(scenario.users):
+
+        def actor_for(number: int, lane: int = lane) -> Actor:
+            persona = personas[(lane + number) % len(personas)]
+            user_id = FIRST_USER + lane * SOAK_LANE_USERS + number
+            return Actor(tg, tg.user(user_id, f"S{lane}.{number}", persona.lang), stats)
+
+        lanes.append(soak_lane(actor_for, personas, stats, scenario.soak, lane))
+    return lanes
+
+
+async def _sample_memory(bot: BotProcess, samples: list[tuple[float, float]]) -> None:
+    while True:
+        samples.append((time.perf_counter(), bot.rss_mib()))
+        await asyncio.sleep(MEMORY_EVERY)
+
+
+def soak_drift(stats: Stats, memory: list[tuple[float, float]]) -> float:
+    """Return how far the last fifth of a soak strays from its first, in updates/s or RSS.
+
+    Fifths are by replies: the first and the last fifth of the updates answered, with their
+    replies' wall time and the bot's mean resident memory meanwhile.
+    """
+    replies = sorted(replied for _, _, replied in stats.sends)
+    fifth = len(replies) // 5
+    if fifth < 2:
+        return math.nan
+    first, last = replies[:fifth], replies[-fifth:]
+
+    def rate(times: list[float]) -> float:
+        return (len(times) - 1) / (times[-1] - times[0])
+
+    def mean_rss(times: list[float]) -> float:
+        inside = [rss for at, rss in memory if times[0] <= at <= times[-1]]
+        return sum(inside) / len(inside) if inside else math.nan
+
+    drifts = [abs(rate(last) / rate(first) - 1), abs(mean_rss(last) / mean_rss(first) - 1)]
+    return max(drifts)
+
+
+async def _after(delay: float, user: Coroutine[Any, Any, object]) -> None:
     try:
         await asyncio.sleep(delay)
     except asyncio.CancelledError:

@@ -22,6 +22,7 @@ import signal
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from bench.driver import Actor, Stats, Until, answer_tap, button, interview, shows, ticked
 from bench.fake import BenchTelegram
@@ -175,7 +176,7 @@ async def all_gone(processes: dict[int, int]) -> None:
     raise AssertionError(f"processes left behind by the bot: {still_running(processes)}")
 
 
-async def stop(tasks: list[asyncio.Task[None]]) -> None:
+async def stop(tasks: list[asyncio.Task[Any]]) -> None:
     """Cancel the tasks until they are done.
 
     Once is not always enough: in Python 3.11, asyncio.wait_for swallows a cancellation that
