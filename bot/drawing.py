@@ -80,11 +80,15 @@ class Drawing:
         """
         loop = asyncio.get_running_loop()
         call = functools.partial(render, *args, **kwargs)
+        pool = self._pool()
         try:
-            return await loop.run_in_executor(self._pool(), call)
+            return await loop.run_in_executor(pool, call)
         except BrokenProcessPool:
-            log.warning("the drawing process stopped; starting a new one")
-            self._discard()
+            # Every drawing queued on the dead worker fails at once: the first replaces it and
+            # the others retry on that one new worker, never each on a worker of its own.
+            if self._executor is pool:
+                log.warning("the drawing process stopped; starting a new one")
+                self._discard()
             return await loop.run_in_executor(self._pool(), call)
 
     def _discard(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import os
+import signal
 import sys
 import time
 from concurrent.futures.process import BrokenProcessPool
@@ -59,6 +60,25 @@ async def test_a_worker_that_dies_is_replaced_for_the_next_drawing() -> None:
             await drawing.run(os._exit, 1)  # dies, and dies again on the retry
         assert await drawing.run(len, b"png") == 3
         assert await drawing.run(os.getpid) != first
+    finally:
+        drawing.close()
+
+
+def _pid_after(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+async def test_a_worker_killed_with_drawings_queued_is_replaced_by_one_worker() -> None:
+    drawing = Drawing()
+    try:
+        worker = await drawing.run(os.getpid)
+        queued = [asyncio.ensure_future(drawing.run(_pid_after, 0.05)) for _ in range(12)]
+        await asyncio.sleep(0.02)
+        os.kill(worker, signal.SIGKILL)
+        pids = set(await asyncio.gather(*queued))
+        assert len(pids) == 1, "the queued drawings all went to one new worker"
+        assert worker not in pids
     finally:
         drawing.close()
 
