@@ -101,7 +101,7 @@ def _join_payload(message: BotMessage) -> str:
     raise ValueError(f"no deep link on message {message.message_id}")
 
 
-async def _open_class(tg: BenchTelegram) -> str:
+async def open_class(tg: BenchTelegram) -> str:
     """Open a class in a group, for the students' own businesses; return its join payload."""
     group = tg.group_chat(10, "Class")
     teacher = Actor(tg, tg.user(90, "Teacher", "it"), Stats(), chat=group)
@@ -129,12 +129,12 @@ async def run_once(
     ):
         start = "/start"
         if scenario.classroom:
-            start = f"/start {await _open_class(tg)}"
+            start = f"/start {await open_class(tg)}"
         think = thinking(scenario.think, rng) if scenario.think else no_thinking
         users: list[Awaitable[object]] = []
         memory: list[tuple[float, float]] = []
         if scenario.soak is not None:
-            users = _soak_lanes(tg, scenario, personas, stats)
+            users = soak_lanes(tg, scenario, personas, stats)
             sampler = asyncio.ensure_future(_sample_memory(bot, memory))
         for index in range(scenario.users if scenario.soak is None else 0):
             persona = personas[index % len(personas)]
@@ -158,6 +158,7 @@ async def run_once(
         if logged:
             problems.append(f"{logged} tracebacks in the bot's log")
     latencies = [seconds * 1000 for seconds in stats.latencies]
+    fifths = soak_fifths(stats, memory) if scenario.soak is not None else ()
     return Run(
         scenario=scenario.name,
         users=scenario.users,
@@ -174,14 +175,25 @@ async def run_once(
         calls_per_answer=calls / stats.answers if stats.answers and scenario.bot != ECHO else None,
         peak_rss_mib=peak,
         start_to_poll_s=bot.start_to_poll,
-        notes=(stats.stuck[:3] + problems[:3]),
-        drift=soak_drift(stats, memory) if scenario.soak is not None else None,
+        notes=(stats.stuck[:3] + problems[:3] + _fifths_note(fifths)),
+        drift=soak_drift(fifths) if fifths else None,
     )
 
 
-def _soak_lanes(
+def _fifths_note(fifths: tuple[float, ...]) -> list[str]:
+    if not fifths:
+        return []
+    rate_first, rate_last, rss_first, rss_last = fifths
+    return [
+        f"first to last fifth: {rate_first:.1f} to {rate_last:.1f} updates/s,"
+        f" {rss_first:.0f} to {rss_last:.0f} MiB"
+    ]
+
+
+def soak_lanes(
     tg: BenchTelegram, scenario: Scenario, personas: list[Persona], stats: Stats
 ) -> list[Awaitable[object]]:
+    """Return the soak's lanes: each plays new users one after another (see `soak_lane`)."""
     assert scenario.soak is not None
     lanes: list[Awaitable[object]] = []
     for lane in range(scenario.users):
@@ -201,8 +213,8 @@ async def _sample_memory(bot: BotProcess, samples: list[tuple[float, float]]) ->
         await asyncio.sleep(MEMORY_EVERY)
 
 
-def soak_drift(stats: Stats, memory: list[tuple[float, float]]) -> float:
-    """Return how far the last fifth of a soak strays from its first, in updates/s or RSS.
+def soak_fifths(stats: Stats, memory: list[tuple[float, float]]) -> tuple[float, ...]:
+    """Return a soak's updates/s in its first and last fifth, then the bot's mean MiB in each.
 
     Fifths are by replies: the first and the last fifth of the updates answered, with their
     replies' wall time and the bot's mean resident memory meanwhile.
@@ -210,7 +222,7 @@ def soak_drift(stats: Stats, memory: list[tuple[float, float]]) -> float:
     replies = sorted(replied for _, _, replied in stats.sends)
     fifth = len(replies) // 5
     if fifth < 2:
-        return math.nan
+        return (math.nan,) * 4
     first, last = replies[:fifth], replies[-fifth:]
 
     def rate(times: list[float]) -> float:
@@ -220,8 +232,13 @@ def soak_drift(stats: Stats, memory: list[tuple[float, float]]) -> float:
         inside = [rss for at, rss in memory if times[0] <= at <= times[-1]]
         return sum(inside) / len(inside) if inside else math.nan
 
-    drifts = [abs(rate(last) / rate(first) - 1), abs(mean_rss(last) / mean_rss(first) - 1)]
-    return max(drifts)
+    return rate(first), rate(last), mean_rss(first), mean_rss(last)
+
+
+def soak_drift(fifths: tuple[float, ...]) -> float:
+    """Return the larger change from the first fifth to the last: of updates/s, or of RSS."""
+    rate_first, rate_last, rss_first, rss_last = fifths
+    return max(abs(rate_last / rate_first - 1), abs(rss_last / rss_first - 1))
 
 
 async def _after(delay: float, user: Coroutine[Any, Any, object]) -> None:

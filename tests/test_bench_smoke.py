@@ -13,6 +13,7 @@ from bench.driver import Actor, Stats, interview, run_all
 from bench.fake import BenchTelegram
 from bench.personas import personas
 from bench.process import bot_process
+from bench.scenarios import Scenario, open_class, soak_lanes
 from bot.storage.repository import SqlSessionStore
 from flows.coach import Coach
 
@@ -73,3 +74,22 @@ async def test_twenty_interviews_and_a_flood(coach: Coach, tmp_path: Path) -> No
             assert session is not None and session.answers == persona.expected
     finally:
         await store.close()
+
+
+async def test_the_class_rush_opens_its_class_and_the_soak_runs_clean(
+    coach: Coach, tmp_path: Path
+) -> None:
+    database = f"sqlite+aiosqlite:///{tmp_path / 'coach.sqlite3'}"
+    stats = Stats()
+    soak = Scenario("soak", "a short soak", users=2, soak=60)
+    async with BenchTelegram() as tg, bot_process(tg, "bench.serve", database) as bot:
+        assert await open_class(tg), "the class announcement carries its join link"
+        await run_all(stats, soak_lanes(tg, soak, personas(coach, 4, seed=1), stats), None)
+        problems = tg.errors + tg.unknown_calls
+        log = bot.log.read_text(encoding="utf-8", errors="replace")
+    assert not problems
+    assert "Traceback" not in log, log
+    assert stats.stuck == []
+    assert stats.updates >= 60
+    refused = [answer for answer in tg.callback_answers if answer.get("text")]
+    assert len(refused) >= stats.started, "every user's stale tap was refused with an alert"

@@ -1,7 +1,8 @@
-"""The one way a card reaches a chat: its HTML text, then PNG pages and an .ics calendar."""
+"""The one way a card reaches a chat: its HTML text, then an .ics calendar and PNG pages."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 
 from telegram import InputFile, InputMediaPhoto
@@ -52,18 +53,22 @@ class CardDelivery:
         self.background.start(self.send_files(chat, card))
 
     async def send_files(self, chat: Chat, card: StrategyCard) -> None:
-        """Send the card's PNG pages (albums when there are several) and its .ics calendar."""
+        """Send the card's .ics calendar, then its PNG pages (albums when there are several).
+
+        The calendar comes first: it takes milliseconds to make, so when a class finishes
+        together nobody's calendar waits behind the queue of images being drawn.
+        """
         bot, lang = chat.bot, card.lang
-        await bot.send_chat_action(chat.chat_id, ChatAction.UPLOAD_PHOTO)
-        pages = await self.drawing.run(render_card_pngs, card)
-        await self._send_pages(chat, pages, self.views.ui("tg_card_caption", lang))
-        ics = await self.drawing.run(render_calendar_ics, card)
+        ics = await asyncio.to_thread(render_calendar_ics, card)
         await bot.send_document(
             chat.chat_id,
             InputFile(ics, filename=self._calendar_name(lang)),
             caption=self.views.ui("tg_calendar_caption", lang),
             reply_markup=reminder_keyboard(self.views.ui("rem_button", lang)),
         )
+        await bot.send_chat_action(chat.chat_id, ChatAction.UPLOAD_PHOTO)
+        pages = await self.drawing.run(render_card_pngs, card)
+        await self._send_pages(chat, pages, self.views.ui("tg_card_caption", lang))
 
     def _calendar_name(self, lang: Lang) -> str:
         return self.views.content.text("tg_calendar_filename")(lang)
