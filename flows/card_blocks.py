@@ -37,11 +37,11 @@ from flows.card_style import (
 )
 from flows.card_wrap import Wrapped, break_label, break_lines, text_length
 
-TITLE_GAP = 4
-TITLE_INDENT = 28
-BULLET_INDENT = 40
-ENTRY_INDENT = 30
-PILL_PADDING = PILL.size // 2 + 8
+TITLE_GAP = 3
+TITLE_INDENT = 19
+BULLET_INDENT = 27
+ENTRY_INDENT = 20
+PILL_PADDING = PILL.size // 2 + 5
 PILL_HEIGHT = round(PILL.size * 1.7)
 
 
@@ -60,9 +60,9 @@ class _Entry:
 
 
 def _header_top(lines: Wrapped, paragraph: int) -> Block:
-    pen = Pen(72)  # room above for the page number
+    pen = Pen(48)  # room above for the page number
     pen.write(lines, HEADING, SIDE, paragraph)
-    pen.y += 18
+    pen.y += 12
     pen.under(Shape("rect", (0, 0, WIDTH, pen.y), HEADER))
     return pen.block(0, keep_with_next=True)
 
@@ -70,37 +70,37 @@ def _header_top(lines: Wrapped, paragraph: int) -> Block:
 def _header_text(entry: _Entry) -> Block:
     pen = Pen()
     pen.write(entry.label, SNAPSHOT_TITLE, SIDE, entry.label_id)
-    pen.y += 6 if entry.label else 0
+    pen.y += 4 if entry.label else 0
     pen.write(entry.text, SNAPSHOT, SIDE, entry.text_id)
-    pen.y += 10
+    pen.y += 7
     pen.under(Shape("rect", (0, 0, WIDTH, pen.y), HEADER))
     return pen.block(0, keep_with_next=True)
 
 
 def _header_end() -> Block:
     """Close the header, which has grown down with the snapshot's lines."""
-    pen = Pen(40)
+    pen = Pen(27)
     pen.over(Shape("rect", (0, 0, WIDTH, pen.y), HEADER))
-    pen.over(Shape("rect", (0, pen.y, WIDTH, pen.y + 10), ACCENT))
-    pen.y += 10
+    pen.over(Shape("rect", (0, pen.y, WIDTH, pen.y + 7), ACCENT))
+    pen.y += 7
     return pen.block(0)
 
 
 def _section_title(lines: Wrapped, paragraph: int) -> Block:
     pen = Pen()
     pen.write(lines, TITLE, SIDE + TITLE_INDENT, paragraph)
-    pen.over(Shape("round", (SIDE, 8, SIDE + 8, pen.y - 8), ACCENT, radius=4))
-    pen.y += 18
-    return pen.block(64, keep_with_next=True)
+    pen.over(Shape("round", (SIDE, 5, SIDE + 5, pen.y - 5), ACCENT, radius=3))
+    pen.y += 12
+    return pen.block(43, keep_with_next=True)
 
 
 def _text(entry: _Entry) -> Block:
-    pen = Pen(PAD - 6)
+    pen = Pen(PAD - 4)
     pen.write(entry.label, BULLET_LABEL, SIDE + PAD, entry.label_id)
     pen.write(entry.text, BODY, SIDE + PAD, entry.text_id)
-    pen.y += PAD - 6
-    pen.under(Shape("round", (SIDE, 0, WIDTH - SIDE, pen.y), PANEL, PANEL_EDGE, 24))
-    return pen.block(16)
+    pen.y += PAD - 4
+    pen.under(Shape("round", (SIDE, 0, WIDTH - SIDE, pen.y), PANEL, PANEL_EDGE, 16))
+    return pen.block(11)
 
 
 def _bullet(entry: _Entry) -> Block:
@@ -108,11 +108,11 @@ def _bullet(entry: _Entry) -> Block:
     x = SIDE + BULLET_INDENT
     middle = (BULLET_LABEL if entry.label else BODY).step // 2
     colour = WARNING if entry.section == "mistakes" else ACCENT
-    pen.over(Shape("ellipse", (SIDE + 6, middle - 8, SIDE + 22, middle + 8), colour))
+    pen.over(Shape("ellipse", (SIDE + 4, middle - 5, SIDE + 15, middle + 6), colour))
     pen.write(entry.label, BULLET_LABEL, x, entry.label_id)
-    pen.y += 4 if entry.label else 0
+    pen.y += 3 if entry.label else 0
     pen.write(entry.text, BODY, x, entry.text_id)
-    return pen.block(24 if entry.label else 14)
+    return pen.block(16 if entry.label else 9)
 
 
 def _subhead(entry: _Entry) -> Block:
@@ -126,7 +126,7 @@ def _subhead(entry: _Entry) -> Block:
     if entry.label:
         box = (SIDE, 0, SIDE + pill_width, bottom)
         pen.under(Shape("round", box, HEADER, radius=min(PILL_HEIGHT // 2, bottom // 2)))
-    x = SIDE + pill_width + 20
+    x = SIDE + pill_width + 13
     fits = (
         len(entry.text) == 1 and text_length(BESIDE_PILL.font, entry.text[0][0]) <= WIDTH - SIDE - x
     )
@@ -135,10 +135,10 @@ def _subhead(entry: _Entry) -> Block:
         pen.write(entry.text, BESIDE_PILL, x, entry.text_id)
         pen.y = bottom
     else:
-        pen.y = bottom + (10 if entry.label else 0)
+        pen.y = bottom + (7 if entry.label else 0)
         pen.write(entry.text, BELOW_PILL, SIDE, entry.text_id)
-    pen.y += 6
-    return pen.block(40, keep_with_next=True)
+    pen.y += 4
+    return pen.block(27, keep_with_next=True)
 
 
 def _dated(marker: RGB) -> Callable[[_Entry], Block]:
@@ -146,32 +146,32 @@ def _dated(marker: RGB) -> Callable[[_Entry], Block]:
         pen = Pen()
         x = SIDE + ENTRY_INDENT
         pen.write(entry.label, LABEL, x, entry.label_id)
-        pen.y += 2 if entry.label else 0
+        pen.y += 1 if entry.label else 0
         pen.write(entry.text, BODY, x, entry.text_id)
-        pen.over(Shape("round", (SIDE, 6, SIDE + 8, pen.y - 6), marker, radius=4))
-        return pen.block(22)
+        pen.over(Shape("round", (SIDE, 4, SIDE + 5, pen.y - 4), marker, radius=3))
+        return pen.block(15)
 
     return build
 
 
 def _task(entry: _Entry) -> Block:
     pen = Pen()
-    x = SIDE + ENTRY_INDENT + 6
+    x = SIDE + ENTRY_INDENT + 4
     pen.write(entry.label, LABEL, x, entry.label_id)
-    pen.y += 2 if entry.label else 0
+    pen.y += 1 if entry.label else 0
     pen.write(entry.text, BODY, x, entry.text_id)
-    top = (LABEL if entry.label else BODY).step // 2 - 11
-    pen.over(Shape("box", (SIDE, top, SIDE + 22, top + 22), PANEL, HEADER, 4))
-    return pen.block(22)
+    top = (LABEL if entry.label else BODY).step // 2 - 7
+    pen.over(Shape("box", (SIDE, top, SIDE + 15, top + 15), PANEL, HEADER, 3))
+    return pen.block(15)
 
 
 def _review(entry: _Entry) -> Block:
-    pen = Pen(18)
+    pen = Pen(12)
     pen.write(entry.label, LABEL, SIDE + PAD, entry.label_id)
     pen.write(entry.text, BODY_ON_CHIP, SIDE + PAD, entry.text_id)
-    pen.y += 18
-    pen.under(Shape("round", (SIDE, 0, WIDTH - SIDE, pen.y), CHIP, radius=20))
-    return pen.block(22)
+    pen.y += 12
+    pen.under(Shape("round", (SIDE, 0, WIDTH - SIDE, pen.y), CHIP, radius=13))
+    return pen.block(15)
 
 
 def _note(entry: _Entry) -> Block:
@@ -179,8 +179,8 @@ def _note(entry: _Entry) -> Block:
     x = SIDE + ENTRY_INDENT
     pen.write(entry.label, LABEL, x, entry.label_id)
     pen.write(entry.text, NOTE, x, entry.text_id)
-    pen.over(Shape("round", (SIDE, 4, SIDE + 6, pen.y - 4), PANEL_EDGE, radius=3))
-    return pen.block(20)
+    pen.over(Shape("round", (SIDE, 3, SIDE + 4, pen.y - 3), PANEL_EDGE, radius=2))
+    return pen.block(13)
 
 
 @dataclass(frozen=True)
@@ -203,7 +203,7 @@ KINDS: dict[str, _Kind] = {
     "subhead": _Kind(PILL, BELOW_PILL, COLUMN - 2 * PILL_PADDING, COLUMN, _subhead),
     "post": _Kind(LABEL, BODY, _ENTRY_WIDTH, _ENTRY_WIDTH, _dated(ACCENT)),
     "date": _Kind(LABEL, BODY, _ENTRY_WIDTH, _ENTRY_WIDTH, _dated(WARNING)),
-    "task": _Kind(LABEL, BODY, _ENTRY_WIDTH - 6, _ENTRY_WIDTH - 6, _task),
+    "task": _Kind(LABEL, BODY, _ENTRY_WIDTH - 4, _ENTRY_WIDTH - 4, _task),
     "review": _Kind(LABEL, BODY_ON_CHIP, _PANEL_WIDTH, _PANEL_WIDTH, _review),
     "note": _Kind(LABEL, NOTE, _ENTRY_WIDTH, _ENTRY_WIDTH, _note),
 }

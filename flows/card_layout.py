@@ -34,8 +34,8 @@ from flows.card_style import (
 )
 from flows.card_wrap import Wrapped, break_lines, text_length
 
-CONTEXT_GAP = 20
-NUMBER_ROOM = 150
+CONTEXT_GAP = 13
+NUMBER_ROOM = 100
 """Room at the right of a page's band for its number, "10/10" at most."""
 
 
@@ -63,7 +63,7 @@ def _frame(card: StrategyCard, sections: list[Section]) -> _Frame:
 
 
 def _band_height(band: Wrapped) -> int:
-    return 24 + len(band) * BAND.step + 20 + 6
+    return 16 + len(band) * BAND.step + 13 + 4
 
 
 def _context_block(context: str) -> Block:
@@ -130,11 +130,11 @@ def _page(number: int, placed: list[Placed], frame: _Frame) -> PageLayout:
 
 
 def _band(page: PageLayout, band: Wrapped) -> None:
-    height = _band_height(band) - 6
+    height = _band_height(band) - 4
     page.shapes.append(Shape("rect", (0, 0, WIDTH, height), HEADER))
-    page.shapes.append(Shape("rect", (0, height, WIDTH, height + 6), ACCENT))
+    page.shapes.append(Shape("rect", (0, height, WIDTH, height + 4), ACCENT))
     page.runs += [
-        Run(text, SIDE, 24 + index * BAND.step, BAND, CHROME)
+        Run(text, SIDE, 16 + index * BAND.step, BAND, CHROME)
         for index, (text, _) in enumerate(band)
     ]
     _page_number(page, BAND_NUMBER)
@@ -143,4 +143,4 @@ def _band(page: PageLayout, band: Wrapped) -> None:
 def _page_number(page: PageLayout, style: Type) -> None:
     label = f"{page.number}/{page.total}"
     x = WIDTH - SIDE - round(text_length(style.font, label))
-    page.runs.append(Run(label, x, 24, style, CHROME))
+    page.runs.append(Run(label, x, 16, style, CHROME))

@@ -10,21 +10,19 @@ from PIL import ImageFont
 
 from flows.content_loader import default_content_dir
 
-WIDTH = 1080
+WIDTH = 720
 PAGE_HEIGHT = WIDTH * 16 // 9
-"""Phone portrait, 9:16: within Telegram's photo limits (width + height <= 10000, < 10 MB)."""
+"""Phone portrait, 9:16, at the size Telegram shows a photo: it scales any photo down to
+1280 px on its longer side, so a larger page would only be drawn to be shrunk and blurred."""
 MIN_HEIGHT = WIDTH * 5 // 4
 """A short last page is cut to its content, but never below 4:5, so it stays portrait."""
-MARGIN = 64
-INNER = WIDTH - 2 * MARGIN
-"""The margin and text width of charts drawn in this style."""
-SIDE = 48
+SIDE = 32
 COLUMN = WIDTH - 2 * SIDE
 """The card pages' margin and text width: narrow, since every line the page saves counts."""
-PAD = 32
-FOOTER = 14
-BOTTOM_PAD = 48
-TOP_PAD = 40
+PAD = 21
+FOOTER = 9
+BOTTOM_PAD = 32
+TOP_PAD = 27
 """Room between a continuation page's band and its first block."""
 LINE_SPACING = 1.34
 
@@ -43,6 +41,12 @@ CHIP = (222, 236, 239)
 WARNING = (196, 68, 48)
 PRAISE = (223, 241, 228)
 PRAISE_INK = (28, 96, 58)
+
+CHART_WIDTH = 1080
+CHART_MARGIN = 64
+CHART_INNER = CHART_WIDTH - 2 * CHART_MARGIN
+CHART_PAD = 32
+"""The width, margin, text width and padding of charts drawn in this style: a square photo."""
 
 RGB = tuple[int, int, int]
 BRAND: tuple[RGB, ...] = (
@@ -99,19 +103,19 @@ class Type:
         return round(self.size * LINE_SPACING)
 
 
-HEADING = Type(60, True, HEADER_TEXT)
-SNAPSHOT_TITLE = Type(30, True, HEADER_SUBTLE)
-SNAPSHOT = Type(36, False, HEADER_TEXT)
-TITLE = Type(42, True, INK)
-BODY = Type(30, False, INK)
-BODY_ON_CHIP = Type(30, False, HEADER)
-LABEL = Type(28, True, HEADER)
-BULLET_LABEL = Type(30, True, INK)
-NOTE = Type(30, False, MUTED)
-PILL = Type(30, True, HEADER_TEXT)
-BESIDE_PILL = Type(30, True, INK)
-BELOW_PILL = Type(30, False, MUTED)
-BAND = Type(30, True, HEADER_TEXT)
-PAGE_NUMBER = Type(28, True, HEADER_SUBTLE)
-BAND_NUMBER = Type(30, True, HEADER_SUBTLE)
-CONTEXT = Type(28, True, MUTED)
+HEADING = Type(40, True, HEADER_TEXT)
+SNAPSHOT_TITLE = Type(20, True, HEADER_SUBTLE)
+SNAPSHOT = Type(24, False, HEADER_TEXT)
+TITLE = Type(28, True, INK)
+BODY = Type(20, False, INK)
+BODY_ON_CHIP = Type(20, False, HEADER)
+LABEL = Type(19, True, HEADER)
+BULLET_LABEL = Type(20, True, INK)
+NOTE = Type(20, False, MUTED)
+PILL = Type(20, True, HEADER_TEXT)
+BESIDE_PILL = Type(20, True, INK)
+BELOW_PILL = Type(20, False, MUTED)
+BAND = Type(20, True, HEADER_TEXT)
+PAGE_NUMBER = Type(19, True, HEADER_SUBTLE)
+BAND_NUMBER = Type(20, True, HEADER_SUBTLE)
+CONTEXT = Type(19, True, MUTED)

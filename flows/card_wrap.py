@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from PIL import ImageFont
@@ -11,6 +12,7 @@ SEPARATOR = "·"
 """Between the parts of a label ("Mon 7 Dec 11:30 · Instagram · Reels"): a line breaks there."""
 GLUED_LETTERS = 4
 """Words this short stay on the line of a number beside them: "Mon 7 Dec", "10 min"."""
+_DIGIT = re.compile(r"\d")
 
 
 @lru_cache(maxsize=65536)
@@ -53,9 +55,7 @@ def _pack(units: list[str], font: ImageFont.FreeTypeFont, width: int) -> Wrapped
             pieces = _break_word(word, font, width)
             lines += [(piece, True) for piece in pieces[:-1]]
             current, used = pieces[-1], text_length(font, pieces[-1])
-        elif current and (
-            used + space + size > width or text_length(font, f"{current} {word}") > width
-        ):
+        elif current and used + space + size > width:  # drawn word by word: widths add up
             lines.append((current, False))
             current, used = word, size
         else:
@@ -85,7 +85,7 @@ def _binds(before: str, after: str) -> bool:
 
 
 def _has_digit(word: str) -> bool:
-    return any(char.isdigit() for char in word)
+    return _DIGIT.search(word) is not None
 
 
 def _is_short(word: str) -> bool:

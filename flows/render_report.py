@@ -11,38 +11,38 @@ from flows.i18n import Lang
 from flows.render_image import (
     ACCENT,
     BACKGROUND,
+    CHART_INNER,
+    CHART_MARGIN,
+    CHART_PAD,
+    CHART_WIDTH,
     CHIP,
     HEADER,
     HEADER_SUBTLE,
     HEADER_TEXT,
     INK,
-    MARGIN,
     MUTED,
-    PAD,
     PANEL,
     PANEL_EDGE,
     WARNING,
-    WIDTH,
     clean,
     load_font,
     wrap,
 )
 from flows.report import ClassReport
 
-INNER = WIDTH - 2 * MARGIN
-DRAFT_HEIGHT = 2 * WIDTH
+DRAFT_HEIGHT = 2 * CHART_WIDTH
 """The canvas drawn on; three title lines and six two-line labels take well under it."""
 BAR_HEIGHT = 46
 COUNT_ROOM = 110
 """Room right of the longest bar for its count."""
-TRACK = INNER - COUNT_ROOM
+TRACK = CHART_INNER - COUNT_ROOM
 LABEL_SIZE, COUNT_SIZE, TICK_SIZE = 34, 40, 28
 NO_DATA = "–"
 
 
 def render_mistakes_chart(report: ClassReport, content: Content, lang: Lang) -> bytes:
     """Render how many students made each common mistake as a 1080 px wide PNG bar chart."""
-    image = Image.new("RGB", (WIDTH, DRAFT_HEIGHT), BACKGROUND)
+    image = Image.new("RGB", (CHART_WIDTH, DRAFT_HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(image)
     texts = content.report
     y = _header(
@@ -61,11 +61,11 @@ def render_mistakes_chart(report: ClassReport, content: Content, lang: Lang) -> 
         y = _row(draw, y, f"{mistake.number}. {mistake.title}", count, scale)
     if report.finished:
         y = _axis(draw, y + 26, report.finished, texts["chart_axis"](lang))
-    y += MARGIN
-    draw.rectangle((0, y, WIDTH, y + 14), fill=HEADER)
-    height = min(max(y + 14, WIDTH), DRAFT_HEIGHT)  # square at least, portrait if need be
+    y += CHART_MARGIN
+    draw.rectangle((0, y, CHART_WIDTH, y + 14), fill=HEADER)
+    height = min(max(y + 14, CHART_WIDTH), DRAFT_HEIGHT)  # square at least, portrait if need be
     output = io.BytesIO()
-    image.crop((0, 0, WIDTH, height)).save(output, format="PNG")
+    image.crop((0, 0, CHART_WIDTH, height)).save(output, format="PNG")
     return output.getvalue()
 
 
@@ -94,26 +94,30 @@ def _write(
 
 def _header(draw: ImageDraw.ImageDraw, title: str, subtitle: str) -> int:
     title_font, subtitle_font = load_font(True, 52), load_font(False, 32)
-    title_lines = wrap(clean(title, bold=True), title_font, INNER, 3)
-    subtitle_lines = wrap(clean(subtitle), subtitle_font, INNER, 2)
+    title_lines = wrap(clean(title, bold=True), title_font, CHART_INNER, 3)
+    subtitle_lines = wrap(clean(subtitle), subtitle_font, CHART_INNER, 2)
     top = 64
     below = top + len(title_lines) * round(title_font.size * 1.3) + 14
     bottom = below + len(subtitle_lines) * round(subtitle_font.size * 1.3) + 44
-    draw.rectangle((0, 0, WIDTH, bottom), fill=HEADER)
-    draw.rectangle((0, bottom, WIDTH, bottom + 10), fill=ACCENT)
-    _write(draw, title_lines, title_font, (MARGIN, top), HEADER_TEXT)
-    _write(draw, subtitle_lines, subtitle_font, (MARGIN, below), HEADER_SUBTLE)
+    draw.rectangle((0, 0, CHART_WIDTH, bottom), fill=HEADER)
+    draw.rectangle((0, bottom, CHART_WIDTH, bottom + 10), fill=ACCENT)
+    _write(draw, title_lines, title_font, (CHART_MARGIN, top), HEADER_TEXT)
+    _write(draw, subtitle_lines, subtitle_font, (CHART_MARGIN, below), HEADER_SUBTLE)
     return bottom + 10
 
 
 def _note(draw: ImageDraw.ImageDraw, y: int, text: str) -> int:
     font = load_font(True, 36)
-    lines = wrap(clean(text, bold=True), font, INNER - 2 * PAD, 3)
-    bottom = y + len(lines) * round(font.size * 1.3) + 2 * PAD - 8
+    lines = wrap(clean(text, bold=True), font, CHART_INNER - 2 * CHART_PAD, 3)
+    bottom = y + len(lines) * round(font.size * 1.3) + 2 * CHART_PAD - 8
     draw.rounded_rectangle(
-        (MARGIN, y, WIDTH - MARGIN, bottom), radius=24, fill=PANEL, outline=PANEL_EDGE, width=2
+        (CHART_MARGIN, y, CHART_WIDTH - CHART_MARGIN, bottom),
+        radius=24,
+        fill=PANEL,
+        outline=PANEL_EDGE,
+        width=2,
     )
-    _write(draw, lines, font, (MARGIN + PAD, y + PAD - 4), INK)
+    _write(draw, lines, font, (CHART_MARGIN + CHART_PAD, y + CHART_PAD - 4), INK)
     return bottom
 
 
@@ -123,16 +127,16 @@ def _row(draw: ImageDraw.ImageDraw, y: int, label: str, count: int | None, scale
     `count` is None while nobody has finished: the row shows an empty track and a dash.
     """
     font = load_font(False, LABEL_SIZE)
-    lines = wrap(clean(label), font, INNER, 2)
-    y = _write(draw, lines, font, (MARGIN, y), INK if count is not None else MUTED)
+    lines = wrap(clean(label), font, CHART_INNER, 2)
+    y = _write(draw, lines, font, (CHART_MARGIN, y), INK if count is not None else MUTED)
     top, bottom = y + 6, y + 6 + BAR_HEIGHT
-    draw.rounded_rectangle((MARGIN, top, MARGIN + TRACK, bottom), radius=10, fill=CHIP)
+    draw.rounded_rectangle((CHART_MARGIN, top, CHART_MARGIN + TRACK, bottom), radius=10, fill=CHIP)
     length = round(TRACK * (count or 0) / scale)
     if count:
-        end = MARGIN + max(length, 20)
-        draw.rounded_rectangle((MARGIN, top, end, bottom), radius=10, fill=WARNING)
+        end = CHART_MARGIN + max(length, 20)
+        draw.rounded_rectangle((CHART_MARGIN, top, end, bottom), radius=10, fill=WARNING)
     draw.text(
-        (MARGIN + length + 18, (top + bottom) / 2),
+        (CHART_MARGIN + length + 18, (top + bottom) / 2),
         NO_DATA if count is None else str(count),
         font=load_font(True, COUNT_SIZE),
         fill=WARNING if count else MUTED,
@@ -160,11 +164,13 @@ def _ticks(finished: int) -> list[int]:
 def _axis(draw: ImageDraw.ImageDraw, y: int, finished: int, label: str) -> int:
     """Draw the students scale under the bars, 0 to the class size; return the y below it."""
     font = load_font(False, TICK_SIZE)
-    draw.line((MARGIN, y, MARGIN + TRACK, y), fill=MUTED, width=3)
+    draw.line((CHART_MARGIN, y, CHART_MARGIN + TRACK, y), fill=MUTED, width=3)
     for tick in _ticks(finished):
-        x = MARGIN + round(TRACK * tick / finished)
+        x = CHART_MARGIN + round(TRACK * tick / finished)
         draw.line((x, y, x, y + 12), fill=MUTED, width=3)
         draw.text((x, y + 18), str(tick), font=font, fill=MUTED, anchor="mt")
     caption_y = y + 18 + round(TICK_SIZE * 1.4)
-    draw.text((MARGIN + TRACK // 2, caption_y), clean(label), font=font, fill=MUTED, anchor="mt")
+    draw.text(
+        (CHART_MARGIN + TRACK // 2, caption_y), clean(label), font=font, fill=MUTED, anchor="mt"
+    )
     return caption_y + round(TICK_SIZE * 1.3)
