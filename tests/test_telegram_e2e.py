@@ -94,8 +94,8 @@ async def test_a_new_italian_user_gets_the_whole_interview_and_the_card(
     assert len(pages) >= 2, "the whole card, as an album of pages"
     for page in pages:
         image = Image.open(io.BytesIO(page.photo or b""))
-        assert image.format == "PNG" and image.width == 1080
-        assert image.width < image.height <= 1920
+        assert image.format == "PNG" and image.width == 720, "as large as Telegram shows it"
+        assert image.width < image.height <= 1280
     assert [page.text for page in pages] == [content.text("tg_card_caption").it] + [""] * (
         len(pages) - 1
     )
