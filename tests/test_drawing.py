@@ -146,3 +146,34 @@ async def test_a_worker_still_starting_when_the_bot_is_killed_leaves_too() -> No
         await asyncio.sleep(0.1)
     left = [c for c in children if os.path.exists(f"/proc/{c}")]
     assert not left, f"orphaned processes {left}"
+
+
+async def test_a_quick_file_waits_only_for_the_drawing_under_way_not_the_queue() -> None:
+    drawing = Drawing()
+    try:
+        await drawing.run(os.getpid)  # the worker is up
+        images = [asyncio.ensure_future(drawing.run(_render, n)) for n in range(6)]
+        await asyncio.sleep(0.01)  # the first image is being drawn, five wait
+        calendar = await drawing.run_first(_render, 100)
+        drawn = await asyncio.gather(*images)
+    finally:
+        drawing.close()
+    started = sorted([(start, number) for *_, start, _, number in [*drawn, calendar]])
+    order = [number // 2 for _, number in started]
+    assert order[:2] == [0, 100], "after the image under way, ahead of the five waiting"
+    assert order[2:] == [1, 2, 3, 4, 5]
+
+
+async def test_a_drawing_cancelled_while_waiting_does_not_hold_up_the_others() -> None:
+    drawing = Drawing()
+    try:
+        first = asyncio.ensure_future(drawing.run(_pid_after, 0.1))
+        cancelled = asyncio.ensure_future(drawing.run(_render, 1))
+        after = asyncio.ensure_future(drawing.run(_render, 2))
+        await asyncio.sleep(0.01)
+        cancelled.cancel()
+        await first
+        assert (await asyncio.wait_for(after, 10))[-1] == 4
+        assert cancelled.cancelled()
+    finally:
+        drawing.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 
 from telegram import InputFile, InputMediaPhoto
@@ -56,10 +55,11 @@ class CardDelivery:
         """Send the card's .ics calendar, then its PNG pages (albums when there are several).
 
         The calendar comes first: it takes milliseconds to make, so when a class finishes
-        together nobody's calendar waits behind the queue of images being drawn.
+        together nobody's calendar waits behind the queue of images being drawn. Both are made
+        in the drawing worker, whose CPU the conversations do not share.
         """
         bot, lang = chat.bot, card.lang
-        ics = await asyncio.to_thread(render_calendar_ics, card)
+        ics = await self.drawing.run_first(render_calendar_ics, card)
         await bot.send_document(
             chat.chat_id,
             InputFile(ics, filename=self._calendar_name(lang)),
