@@ -62,7 +62,7 @@ from flows.card_wrap import ELLIPSIS, break_label, break_lines, text_length, wra
 GROUNDS = (BACKGROUND, PANEL, CHIP, HEADER)
 """What the card's text is drawn on."""
 WORDS_KEPT = 4096
-"""Drawn words remembered: every word of several cards, about 10 MB at most."""
+"""Drawn words remembered: every word of several cards, about 5 MB of masks."""
 
 __all__ = [
     "ACCENT",
