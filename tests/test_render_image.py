@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageDraw
 
-from flows import card_glyphs, card_style, render_image
+from flows import card_glyphs, card_paint, card_style
 from flows.card import StrategyCard, build_card
 from flows.card_sections import card_sections
 from flows.conditions import AnswerValue
@@ -26,7 +26,6 @@ from flows.render_image import (
     ELLIPSIS,
     FOOTER,
     HEADER,
-    HEADER_TEXT,
     PAGE_HEIGHT,
     PILL,
     SIDE,
@@ -159,9 +158,9 @@ def test_every_page_fits_a_phone_and_telegram(content: Content, lang: Lang) -> N
     for number, png in enumerate(pngs, start=1):
         image = _assert_fits_a_phone_and_telegram(png)
         assert image.mode == "P", "a palette image: small to send, quick to encode"
-        corner = image.convert("RGB").getpixel((8, 8))
-        assert isinstance(corner, tuple)
-        assert max(abs(a - b) for a, b in zip(corner, HEADER, strict=True)) <= 8, number
+        colours = image.convert("RGB")
+        assert colours.getpixel((8, 8)) == HEADER, "the brand's colours come out exact"
+        assert colours.getpixel((4, image.height // 2)) == card_style.BACKGROUND, number
 
 
 def test_a_long_card_flows_onto_several_pages(content: Content) -> None:
@@ -337,18 +336,23 @@ def test_fonts_ship_with_the_content_and_their_licence() -> None:
 
 
 @pytest.mark.parametrize("lang", ["it", "en"])
-def test_lines_drawn_word_by_word_match_pillow_drawing_them_whole(
+def test_lines_drawn_word_by_word_in_the_palette_match_pillow_drawing_them_whole(
     content: Content, lang: Lang
 ) -> None:
     pages = layout_card(_card(content, LONG, lang))
     runs = [run for page in pages for run in page.runs]
     assert len(runs) > 300
+    palette = card_paint.card_palette()
     for run in runs:
         font = run.type.font
         size = (WIDTH, run.type.step * 2)
-        whole, by_word = Image.new("RGB", size), Image.new("RGB", size)
-        ImageDraw.Draw(whole).text((run.x, 4), run.text, font=font, fill=HEADER_TEXT)
-        render_image._draw_words(by_word, (run.x, 4), run.text, font, HEADER_TEXT)
-        difference = ImageChops.difference(whole, by_word).convert("L")
+        whole = Image.new("RGB", size, card_style.BACKGROUND)
+        ImageDraw.Draw(whole).text((run.x, 4), run.text, font=font, fill=card_style.INK)
+        by_word = Image.new("P", size, palette.brand[card_style.BACKGROUND])
+        by_word.putpalette(palette.flat)
+        card_paint.draw_words(
+            by_word, (run.x, 4), run.text, font, (card_style.INK, card_style.BACKGROUND)
+        )
+        difference = ImageChops.difference(whole, by_word.convert("RGB")).convert("L")
         differing = difference.point(lambda v: 255 if v > 32 else 0)
         assert differing.getbbox() is None, run.text
