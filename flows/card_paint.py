@@ -22,7 +22,7 @@ from flows.card_wrap import text_length
 GROUNDS = (BACKGROUND, PANEL, CHIP, HEADER)
 """What the card's text is drawn on."""
 WORDS_KEPT = 4096
-"""Drawn words remembered: every word of several cards, about 5 MB of masks."""
+"""Drawn words remembered: every word of several cards, about 10 MB."""
 
 
 @dataclass(frozen=True)
@@ -126,9 +126,22 @@ def _inked_word(
     font: ImageFont.FreeTypeFont, word: str, ink_on: tuple[RGB, RGB]
 ) -> tuple[Image.Image, Image.Image, tuple[int, int]]:
     """Return a word as palette indices, the pixels it covers, and where it sits from the pen."""
-    palette = card_palette()
-    ink, ground = ink_on
     mask, offset = _word_mask(font, word)
+    inked = Image.frombytes("P", mask.size, mask.point(_indices(*ink_on)).tobytes())
+    covered = mask.point(_COVERED)
+    return inked, covered, offset
+
+
+_COVERED = [0] + [255] * 255
+
+
+@lru_cache(maxsize=64)
+def _indices(ink: RGB, ground: RGB) -> list[int]:
+    """Return the palette index for each coverage 0-255 of ink over ground.
+
+    A pair the palette has no steps for (a colour outside the card's style) is drawn solid.
+    """
+    palette = card_palette()
     first = palette.ramps.get((ink, ground))
     top = palette.steps + 1
     indices = []
@@ -136,17 +149,13 @@ def _inked_word(
         step = round(coverage * top / 255) if first is not None else (coverage >= 128) * top
         if step == 0:
             indices.append(palette.brand.get(ground, 0))
-        elif step == top:
+        elif step == top or first is None:
             indices.append(palette.brand[ink])
         else:
-            assert first is not None
             indices.append(first + step - 1)
-    inked = Image.frombytes("P", mask.size, mask.point(indices).tobytes())
-    covered = mask.point([0] + [255] * 255)
-    return inked, covered, offset
+    return indices
 
 
-@lru_cache(maxsize=WORDS_KEPT)
 def _word_mask(font: ImageFont.FreeTypeFont, word: str) -> tuple[Image.Image, tuple[int, int]]:
     """Return a word's coverage mask and where it sits from the pen (Pillow's "la" anchor)."""
     box = font.getbbox(word)
