@@ -131,8 +131,8 @@ class Drawing:
         try:
             return await loop.run_in_executor(pool, call)
         except BrokenProcessPool:
-            # Every drawing queued on the dead worker fails at once: the first replaces it and
-            # the others retry on that one new worker, never each on a worker of its own.
+            # Only the drawing under way was on the dead worker (the rest wait their turn): it
+            # replaces the worker once and is tried again on the new one.
             if self._executor is pool:
                 log.warning("the drawing process stopped; starting a new one")
                 self._discard()
