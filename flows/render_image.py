@@ -8,8 +8,8 @@ What is drawn of a text is `printable(text)`, one rule for every text on the car
 `flows.card_glyphs`). Layout and drawing are separate: `layout_card` (`flows.card_layout`)
 measures with the fonts only and returns each page's shapes and lines of text;
 `flows.card_paint` paints exactly those into the card's palette, and this module encodes the
-pages. The names charts and tests use are
-re-exported here, so they import the card's style from one place.
+pages. The names charts and tests use are re-exported here, so they import the card's style
+from one place.
 """
 
 from __future__ import annotations

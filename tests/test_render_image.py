@@ -356,3 +356,19 @@ def test_lines_drawn_word_by_word_in_the_palette_match_pillow_drawing_them_whole
         difference = ImageChops.difference(whole, by_word.convert("RGB")).convert("L")
         differing = difference.point(lambda v: 255 if v > 32 else 0)
         assert differing.getbbox() is None, run.text
+
+
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_a_page_in_the_palette_looks_like_pillow_drawing_it_in_full_colour(
+    content: Content, lang: Lang
+) -> None:
+    """Text on every ground (page, panel, chip, header, pill) gets its edges from that ground."""
+    for page in layout_card(_card(content, LONG, lang)):
+        drawn = card_paint.draw_page(page).convert("RGB")
+        reference = card_paint.draw_page(replace(page, runs=[])).convert("RGB")
+        pen = ImageDraw.Draw(reference)
+        for run in page.runs:
+            rise = round(run.type.size * (card_style.LINE_SPACING - 1.164) / 2)
+            pen.text((run.x, run.y + rise), run.text, font=run.type.font, fill=run.type.fill)
+        difference = ImageChops.difference(drawn, reference).convert("L")
+        assert difference.point(lambda v: 255 if v > 40 else 0).getbbox() is None, page.number
