@@ -8,6 +8,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
@@ -26,7 +27,7 @@ class SettingsError(Exception):
 
 
 class Settings(BaseSettings):
-    """How the coach runs: Telegram token and API, webhook, database, logging.
+    """How the coach runs: Telegram token and API, webhook, class pages, database, logging.
 
     Each field is read from the variable of the same name in upper case (``PORT`` for
     ``port``). Building ``Settings(...)`` directly uses only its arguments and the defaults;
@@ -48,6 +49,8 @@ class Settings(BaseSettings):
     webhook_url: str = ""
     webhook_secret: SecretStr = SecretStr("")
     port: int = 8080
+    public_url: str = ""
+    """Where people's browsers reach this server (the class pages); "" means localhost:PORT."""
     log_level: str = "INFO"
 
     @classmethod
@@ -96,6 +99,17 @@ class Settings(BaseSettings):
             raise ValueError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}")
         return level
 
+    @field_validator("public_url")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+            raise ValueError(
+                f"PUBLIC_URL must be an http:// or https:// address such as "
+                f"https://coach.example.org, not {value!r}"
+            )
+        return value.rstrip("/")
+
     @model_validator(mode="after")
     def _webhook_needs_secret(self) -> Settings:
         if self.webhook_url and not self.webhook_secret.get_secret_value():
@@ -103,6 +117,11 @@ class Settings(BaseSettings):
                 "WEBHOOK_SECRET is required with WEBHOOK_URL, so forged updates are refused"
             )
         return self
+
+    @property
+    def pages_url(self) -> str:
+        """Return the base address of the class pages, without a trailing slash."""
+        return self.public_url or f"http://localhost:{self.port}"
 
     @property
     def file_url(self) -> str:
@@ -133,6 +152,7 @@ def load_settings(
         "WEBHOOK_URL",
         "WEBHOOK_SECRET",
         "PORT",
+        "PUBLIC_URL",
         "LOG_LEVEL",
     ):
         if name in environment:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from typing import Literal, NamedTuple, TypeAlias
 
@@ -76,6 +77,30 @@ class ReportSection:
     lines: list[str]
 
 
+class PlanBriefs:
+    """Each shared card's goal and primary networks, remembered: a finished card never changes.
+
+    Working out a card's networks means building the card (about 10 ms), and a live class page
+    rebuilds its report at every change: a class of 300 would spend seconds on each one.
+    """
+
+    def __init__(self, content: Content, size: int = 4096) -> None:
+        self._content, self._size = content, size
+        self._known: OrderedDict[tuple[str, Lang], tuple[str, str]] = OrderedDict()
+
+    def __call__(self, answers: Answers, lang: Lang) -> tuple[str, str]:
+        """Return the goal and the card's primary networks, worded in `lang`."""
+        key = (json.dumps(answers, sort_keys=True, default=str), lang)
+        known = self._known.get(key)
+        if known is None:
+            known = self._known[key] = _plan_in_brief(self._content, answers, lang)
+            if len(self._known) > self._size:
+                self._known.popitem(last=False)
+        else:
+            self._known.move_to_end(key)
+        return known
+
+
 def readiness_score(content: Content, answers: Answers) -> int:
     """Return 0-100: the share of the common mistakes these answers avoid."""
     mistakes = content.mistakes
@@ -91,6 +116,7 @@ def build_report(
     joined: int,
     submissions: list[Submission],
     lang: Lang,
+    briefs: PlanBriefs | None = None,
 ) -> ClassReport:
     """Build the class report from the finished interviews (submissions) of a class."""
     finished = len(submissions)
@@ -113,7 +139,7 @@ def build_report(
             for mistake in sorted(content.mistakes, key=lambda m: m.number)
         ],
         readiness=_half_up(10 * sum(scores) / len(scores)) / 10 if scores else None,
-        excerpts=_excerpts(content, submissions, lang),
+        excerpts=_excerpts(content, submissions, lang, briefs or PlanBriefs(content)),
     )
 
 
@@ -195,15 +221,17 @@ def _tally(
     return [Tally(o.label(lang), counts[o.id]) for _, o in ranked if counts[o.id]]
 
 
-def _excerpts(content: Content, submissions: list[Submission], lang: Lang) -> list[str]:
+def _excerpts(
+    content: Content, submissions: list[Submission], lang: Lang, briefs: PlanBriefs
+) -> list[str]:
     """Return a line per consenting student; anonymous lines sorted so order tells nothing."""
     named: list[str] = []
     anonymous: list[tuple[str, str]] = []
     for submission in submissions:
         if submission.share == "no":
             continue
-        objective, networks = _plan_in_brief(content, submission.answers, lang)
-        name = " ".join((submission.name or "").split())[:MAX_NAME_LENGTH].strip()
+        objective, networks = briefs(submission.answers, lang)
+        name = shown_name(submission.name)
         if submission.share == "named" and name:
             named.append(_line(content, lang, name, objective, networks))
         else:
@@ -213,6 +241,11 @@ def _excerpts(content: Content, submissions: list[Submission], lang: Lang) -> li
         _line(content, lang, label.format(n=number), objective, networks)
         for number, (objective, networks) in enumerate(sorted(anonymous), start=1)
     ]
+
+
+def shown_name(name: str | None) -> str:
+    """Return a shared name as the report shows it: one line, spaces tidied, cut if too long."""
+    return " ".join((name or "").split())[:MAX_NAME_LENGTH].strip()
 
 
 def _plan_in_brief(content: Content, answers: Answers, lang: Lang) -> tuple[str, str]:

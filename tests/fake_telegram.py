@@ -589,7 +589,10 @@ class FakeUser:
         if command:
             length = utf16_len(command.group())
             fields["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
-        return self._tg._user_message(self, self._chat(chat), fields, text=text)
+        target = self._chat(chat)
+        if target.type == "private":
+            self._tg.not_started.discard(self.id)  # writing to the bot opens the private chat
+        return self._tg._user_message(self, target, fields, text=text)
 
     async def reply(
         self, to_message: BotMessage | int, text: str, chat: FakeChat | int | None = None
@@ -728,6 +731,8 @@ class FakeTelegram:
         self.latency = latency
         self.jitter = jitter
         self.faults: list[Fault] = []
+        self.not_started: set[int] = set()
+        """Users who never opened their private chat: the bot may not write to them first."""
         # Seconds, for the timestamps in ``calls``, callback query expiry and poll open periods;
         # a test can pass its own to compress time.
         self.clock = clock
@@ -1301,6 +1306,8 @@ class FakeTelegram:
         document: UploadedFile | None = None,
     ) -> JSON:
         """Store a bot message; only inline keyboards show up in the returned Message."""
+        if chat.type == "private" and chat.id in self.not_started:
+            raise _ApiError("Forbidden: bot can't initiate conversation with a user", 403)
         if markup and "inline_keyboard" in markup:
             fields["reply_markup"] = markup
         text = str(fields.get("text", fields.get("caption", "")))

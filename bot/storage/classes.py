@@ -7,7 +7,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any, Literal, cast
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, Update, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
@@ -18,6 +18,8 @@ from flows.i18n import Lang, parse_lang
 
 Share = Literal["no", "anonymous", "named"]
 CLASS_PAYLOAD_PREFIX = "class_"
+PAGE_SECRET_BYTES = 16
+"""128 random bits in each class page's address: nobody finds a page by trying addresses."""
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class ClassInfo:
     announcement_message_id: int | None
     counts_shown: str | None
     counts_edited_at: dt.datetime | None
+    page_secret: str = ""
+    closed_at: dt.datetime | None = None
 
     @property
     def payload(self) -> str:
@@ -83,6 +87,7 @@ class ClassStore:
                 brief=brief,
                 lang=teacher_lang,
                 status="open",
+                page_secret=secrets.token_urlsafe(PAGE_SECRET_BYTES),
             )
             db.add(row)
             await db.flush()
@@ -93,6 +98,17 @@ class ClassStore:
         async with self._sessions() as db:
             row = await db.scalar(select(ClassRow).where(ClassRow.code == code))
             return _info(row) if row else None
+
+    async def by_page_secret(self, secret: str) -> ClassInfo | None:
+        """Return the class whose page address holds this secret."""
+        async with self._sessions() as db:
+            row = await db.scalar(select(ClassRow).where(ClassRow.page_secret == secret))
+            return _info(row) if row else None
+
+    async def revision(self, class_id: int) -> int | None:
+        """Return the class's revision, which every change its page shows increases."""
+        async with self._sessions() as db:
+            return await db.scalar(select(ClassRow.revision).where(ClassRow.id == class_id))
 
     async def get(self, class_id: int) -> ClassInfo | None:
         """Return a class by id."""
@@ -147,7 +163,7 @@ class ClassStore:
 
     async def close(self, class_id: int) -> None:
         """Close the class: nobody else joins; the report stays."""
-        await self._update(class_id, status="closed", closed_at=utcnow())
+        await self._update(class_id, status="closed", closed_at=utcnow(), revision=_next_revision)
 
     async def join(self, class_id: int, user_id: int, lang: Lang) -> bool:
         """Add a student (a new user too); False if they had already joined."""
@@ -158,6 +174,8 @@ class ClassStore:
                         db.add(UserRow(id=user_id, lang=lang))
                         await db.flush()
                     db.add(MembershipRow(class_id=class_id, user_id=user_id))
+                    await db.flush()
+                    await db.execute(_bump(class_id))
             except IntegrityError:
                 return False
         return True
@@ -173,6 +191,7 @@ class ClassStore:
                 .where(MembershipRow.class_id == class_id, MembershipRow.user_id == user_id)
                 .values(finished_at=utcnow(), card_id=card_id)
             )
+            await db.execute(_bump(class_id))
 
     async def set_share(self, class_id: int, user_id: int, share: Share, name: str | None) -> bool:
         """Record what the student agreed to share; False if they are not in that class."""
@@ -182,7 +201,10 @@ class ClassStore:
                 .where(MembershipRow.class_id == class_id, MembershipRow.user_id == user_id)
                 .values(share=share, display_name=name if share == "named" else None)
             )
-        return bool(getattr(result, "rowcount", 0))
+            changed = bool(getattr(result, "rowcount", 0))
+            if changed:
+                await db.execute(_bump(class_id))
+        return changed
 
     async def counts(self, class_id: int) -> tuple[int, int]:
         """Return (joined, finished)."""
@@ -214,10 +236,26 @@ class ClassStore:
             await db.execute(update(ClassRow).where(ClassRow.id == class_id).values(**values))
 
 
+_next_revision = ClassRow.revision + 1
+
+
+def _bump(class_id: int) -> Update:
+    """Return the statement that tells the class's page something changed."""
+    return update(ClassRow).where(ClassRow.id == class_id).values(revision=_next_revision)
+
+
+def bump_classes_of(user_id: int) -> Update:
+    """Return the statement that tells the pages of this user's classes they changed."""
+    of_user = select(MembershipRow.class_id).where(MembershipRow.user_id == user_id)
+    return update(ClassRow).where(ClassRow.id.in_(of_user)).values(revision=_next_revision)
+
+
+def _aware(moment: dt.datetime | None) -> dt.datetime | None:
+    """SQLite hands back naive datetimes; every time stored here is UTC."""
+    return moment.replace(tzinfo=dt.UTC) if moment is not None and moment.tzinfo is None else moment
+
+
 def _info(row: ClassRow) -> ClassInfo:
-    edited = row.counts_edited_at
-    if edited is not None and edited.tzinfo is None:
-        edited = edited.replace(tzinfo=dt.UTC)
     return ClassInfo(
         id=row.id,
         code=row.code,
@@ -230,5 +268,7 @@ def _info(row: ClassRow) -> ClassInfo:
         open=row.status == "open",
         announcement_message_id=row.announcement_message_id,
         counts_shown=row.counts_shown,
-        counts_edited_at=edited,
+        counts_edited_at=_aware(row.counts_edited_at),
+        page_secret=row.page_secret or "",
+        closed_at=_aware(row.closed_at),
     )

@@ -116,6 +116,10 @@ class ClassRow(Base):
     counts_edited_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    page_secret: Mapped[str | None] = mapped_column(String(32), unique=True, index=True)
+    """The unguessable part of the class page's address; never shown in the group."""
+    revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Counts every change the class page shows (join, finish, consent, erasure, closing)."""
 
 
 class MembershipRow(Base):

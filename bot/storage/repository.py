@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
 
 from bot.sessions import CardRecord, DuplicateUpdateError, Erased, Session, StaleSessionError
+from bot.storage.classes import bump_classes_of
 from bot.storage.engine import create_engine, reconnecting, write_lock
 from bot.storage.models import (
     CardRow,
@@ -151,6 +152,7 @@ class SqlSessionStore:
             interviews = (
                 await db.scalar(select(func.count()).where(InterviewRow.user_id == user_id)) or 0
             )
+            await db.execute(bump_classes_of(user_id))  # their excerpt leaves the class pages
             await db.execute(delete(MembershipRow).where(MembershipRow.user_id == user_id))
             await db.execute(delete(CheckinRow).where(CheckinRow.user_id == user_id))
             await db.execute(delete(ReminderRow).where(ReminderRow.user_id == user_id))

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Coroutine
 from typing import Any
 
+from aiohttp import web
 from telegram import BotCommand, BotCommandScopeAllGroupChats, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
@@ -33,7 +34,9 @@ from bot.telegram.reminders import Clock, utc_now
 from bot.telegram.screen import Screen
 from bot.telegram.services import Services
 from bot.telegram.views import Views
-from bot.telegram.webhook import serve_webhook
+from bot.telegram.webhook import pages_app, serve_webhook
+from bot.web.addresses import ClassAddresses
+from bot.web.server import ClassPages, serve_pages
 from flows.coach import Coach
 from flows.i18n import LANGS
 from flows.requirements import COMMANDS, GROUP_COMMANDS
@@ -82,6 +85,7 @@ def build_application(
         ClassStore(store.engine),
         CheckinStore(store.engine),
         WorkshopStore(store.engine),
+        ClassAddresses(settings.pages_url),
     )
     flood_guard = FloodGuard(flood_limit, FLOOD_WINDOW) if flood_limit is not None else None
     screen = Screen(services, flood_guard)
@@ -158,14 +162,18 @@ async def set_commands_and_descriptions(application: Application, coach: Coach) 
 
 
 def run(settings: Settings, coach: Coach) -> None:
-    """Run until stopped: webhook when WEBHOOK_URL is set, long polling otherwise."""
+    """Run until stopped: webhook when WEBHOOK_URL is set, long polling otherwise.
+
+    Either way the class pages are served on PORT, next to GET /healthz.
+    """
     store = SqlSessionStore.from_url(settings.database_url)
     application = build_application(settings, coach, store)
+    pages = ClassPages(ClassStore(store.engine), coach.content)
+
+    async def healthy() -> bool:
+        return await database_reachable(store.engine)
+
     if settings.webhook_url:
-
-        async def healthy() -> bool:
-            return await database_reachable(store.engine)
-
         asyncio.run(
             serve_webhook(
                 application,
@@ -175,8 +183,41 @@ def run(settings: Settings, coach: Coach) -> None:
                 webhook_url=settings.webhook_url,
                 secret=settings.webhook_secret.get_secret_value(),
                 healthy=healthy,
+                pages=pages,
             )
         )
     else:
+        serve_pages_while_polling(application, pages_app(pages, healthy), settings.port)
         log.info("long polling mode")
         application.run_polling(allowed_updates=Update.ALL_TYPES)
+
+
+def serve_pages_while_polling(
+    application: Application,  # type: ignore[type-arg]
+    app: web.Application,
+    port: int,
+) -> None:
+    """Serve `app` on `port` from start-up to shutdown of a long-polling application.
+
+    A port already taken is logged and the bot carries on: the chat matters more than the page.
+    """
+    started_up, stopping = application.post_init, application.post_stop
+    runner: web.AppRunner | None = None
+
+    async def start(application: Application) -> None:  # type: ignore[type-arg]
+        nonlocal runner
+        if started_up is not None:
+            await started_up(application)
+        try:
+            runner = await serve_pages(app, port)
+            log.info("class pages on port %s", port)
+        except OSError as error:
+            log.error("class pages not served: port %s: %s", port, error.strerror or error)
+
+    async def stop(application: Application) -> None:  # type: ignore[type-arg]
+        if runner is not None:
+            await runner.cleanup()
+        if stopping is not None:
+            await stopping(application)
+
+    application.post_init, application.post_stop = start, stop

@@ -14,11 +14,13 @@ from bot.sessions import Session
 from bot.storage.classes import CLASS_PAYLOAD_PREFIX, ClassInfo, Share
 from bot.telegram.callbacks import CaseTap, ShareTap, stored_id
 from bot.telegram.chat import message_gone
+from bot.telegram.class_page_links import ClassPageLinks
 from bot.telegram.class_views import ClassViews
 from bot.telegram.roles import may_manage
 from bot.telegram.services import Services
 from bot.telegram.updates import GROUPS, Context, Visitor, language_of, tapped
 from bot.telegram.views import split_messages
+from bot.web.addresses import still_online
 from flows.content import Case
 from flows.i18n import Lang
 from flows.render_report import render_mistakes_chart
@@ -48,6 +50,7 @@ class ClassSessions:
         self.classes = services.classes
         self.content = services.coach.content
         self.pages = ClassViews(services.views)
+        self.links = ClassPageLinks(services.classes, services.views, services.addresses)
 
     def text(self, key: UiKey, lang: Lang, **values: object) -> str:
         """Return an escaped UI string."""
@@ -142,6 +145,22 @@ class ClassSessions:
         draw = self.services.drawing.run
         chart = await draw(render_mistakes_chart, report, self.content, info.lang)
         await context.bot.send_photo(chat_id, InputFile(chart, filename="report.png"))
+        await self._page_link(update, context, info)
+
+    async def _page_link(self, update: Update, context: Context, info: ClassInfo) -> None:
+        """Send the class page and the export to whoever asked for the report, privately."""
+        chat, user = update.effective_chat, update.effective_user
+        if chat is None or user is None:
+            return
+        lang = language_of(user)
+        if await self.links.send_privately(context, info, user.id, lang):
+            return
+        note, markup = self.links.ask_privately(context, info, lang)
+        await context.bot.send_message(chat.id, note, reply_markup=markup)
+
+    async def open_page_link(self, visit: Visitor, payload: str, context: Context) -> bool:
+        """Answer the announcement's page button in private; False for other links."""
+        return await self.links.open_from_link(visit, payload, context)
 
     async def end_class(self, update: Update, context: Context) -> None:
         """Close the class: late joiners get a notice; the report stays."""
@@ -186,16 +205,8 @@ class ClassSessions:
             return
         await self.classes.finish(class_id, visit.sender.user_id)
         lang = session.lang
-        rows = [
-            [
-                InlineKeyboardButton(
-                    self.content.text(key)(lang),
-                    callback_data=ShareTap(str(class_id), choice).pack(),
-                )
-            ]
-            for choice, key in SHARE_LABELS.items()
-        ]
-        await visit.chat.send(self.text("cls_share_question", lang), InlineKeyboardMarkup(rows))
+        markup = self._share_markup(class_id, lang)
+        await visit.chat.send(self.text("cls_share_question", lang), markup)
         info = await self.classes.get(class_id)
         if info is not None:
             await self.refresh_counts(context, info)
@@ -217,12 +228,28 @@ class ClassSessions:
             await query.answer(self.content.text("tg_unknown_button")(lang))
             return
         await query.answer()
-        if query.message is not None:
+        if query.message is not None:  # the buttons stay: consent can be changed or withdrawn
             await context.bot.edit_message_text(
                 self.text("cls_share_thanks", lang),
                 query.message.chat.id,
                 query.message.message_id,
+                reply_markup=self._share_markup(class_id, lang, choice),
             )
+
+    def _share_markup(
+        self, class_id: int, lang: Lang, chosen: Share | None = None
+    ) -> InlineKeyboardMarkup:
+        """Return the consent buttons, the student's current choice ticked."""
+        rows = [
+            [
+                InlineKeyboardButton(
+                    ("✅ " if choice == chosen else "") + self.content.text(key)(lang),
+                    callback_data=ShareTap(str(class_id), choice).pack(),
+                )
+            ]
+            for choice, key in SHARE_LABELS.items()
+        ]
+        return InlineKeyboardMarkup(rows)
 
     # Shared
 
@@ -289,11 +316,14 @@ class ClassSessions:
         await self.classes.counts_shown(info.id, "0/0/open")
 
     def _join_markup(self, context: Context, info: ClassInfo) -> InlineKeyboardMarkup | None:
-        if not info.open:
-            return None
-        url = f"https://t.me/{context.bot.username}?start={info.payload}"
-        label = self.content.text("cls_join_button")(info.lang)
-        return InlineKeyboardMarkup([[InlineKeyboardButton(label, url=url)]])
+        rows = []
+        if info.open:
+            url = f"https://t.me/{context.bot.username}?start={info.payload}"
+            label = self.content.text("cls_join_button")(info.lang)
+            rows.append([InlineKeyboardButton(label, url=url)])
+        if still_online(info):
+            rows.append([self.links.button(context, info)])
+        return InlineKeyboardMarkup(rows) if rows else None
 
     def _case(self, info: ClassInfo) -> Case | None:
         return self.content.case(info.case_id) if info.case_id is not None else None

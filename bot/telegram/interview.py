@@ -60,6 +60,8 @@ class InterviewChat:
         if visit is None:
             return
         if context.args:
+            if await self.classes.open_page_link(visit, context.args[0], context):
+                return
             joined = await self.classes.join(visit, context.args[0], context)
             if joined is not None:
                 await self.present(visit, joined, context)

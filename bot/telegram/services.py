@@ -11,12 +11,13 @@ from bot.storage.checkins import CheckinStore
 from bot.storage.classes import ClassStore
 from bot.storage.workshops import WorkshopStore
 from bot.telegram.views import Views
+from bot.web.addresses import ClassAddresses
 from flows.coach import Coach
 
 
 @dataclass(frozen=True)
 class Services:
-    """The coach, where each kind of state lives, how outputs look, who draws the images."""
+    """The coach, its state and outputs, who draws the images, where the class pages are."""
 
     coach: Coach
     store: SessionStore
@@ -24,5 +25,6 @@ class Services:
     classes: ClassStore
     checkins: CheckinStore
     workshops: WorkshopStore
+    addresses: ClassAddresses = field(default_factory=lambda: ClassAddresses(""))
     drawing: Drawing = field(default_factory=Drawing)
     background: Background = field(default_factory=Background)

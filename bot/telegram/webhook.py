@@ -1,4 +1,4 @@
-"""The webhook server: Telegram's updates over HTTP, and `/healthz` for load balancers.
+"""The webhook server: Telegram's updates over HTTP, `/healthz`, and the class pages.
 
 Each update is applied before Telegram gets its 200. If this process dies mid-update, Telegram
 sends the update again, to this instance or another one behind the same proxy, and the
@@ -20,6 +20,7 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.storage.health import HEALTH_PATH
+from bot.web.server import ClassPages
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +30,23 @@ MAX_UPDATE_BYTES = 1 << 20  # updates are a few kilobytes; anything bigger is no
 HealthCheck = Callable[[], Awaitable[bool]]
 
 
+def health_check(healthy: HealthCheck) -> Callable[[web.Request], Awaitable[web.Response]]:
+    """Return the GET /healthz handler: 200 while the database answers, else 503."""
+
+    async def health(request: web.Request) -> web.Response:
+        if await healthy():
+            return web.json_response({"status": "ok"})
+        return web.json_response({"status": "database unreachable"}, status=503)
+
+    return health
+
+
 def webhook_app(
     application: Application,  # type: ignore[type-arg]
     path: str,
     secret: str,
     healthy: HealthCheck,
+    pages: ClassPages | None = None,
 ) -> web.Application:
     """Build the aiohttp app: POST `path` takes updates, GET /healthz says if we can serve."""
 
@@ -54,14 +67,19 @@ def webhook_app(
         await processor.process_update(update, application.process_update(update))
         return web.Response(status=200)
 
-    async def health(request: web.Request) -> web.Response:
-        if await healthy():
-            return web.json_response({"status": "ok"})
-        return web.json_response({"status": "database unreachable"}, status=503)
-
     app = web.Application(client_max_size=MAX_UPDATE_BYTES)
     app.router.add_post(f"/{path.strip('/')}", take_update)
-    app.router.add_get(HEALTH_PATH, health)
+    app.router.add_get(HEALTH_PATH, health_check(healthy))
+    if pages is not None:
+        pages.install(app)
+    return app
+
+
+def pages_app(pages: ClassPages, healthy: HealthCheck) -> web.Application:
+    """Build the aiohttp app of long-polling mode: the class pages and GET /healthz."""
+    app = web.Application()
+    app.router.add_get(HEALTH_PATH, health_check(healthy))
+    pages.install(app)
     return app
 
 
@@ -74,6 +92,7 @@ async def serve_webhook(
     webhook_url: str,
     secret: str,
     healthy: HealthCheck,
+    pages: ClassPages | None = None,
     stopped: asyncio.Event | None = None,
 ) -> None:
     """Run the application behind the webhook until SIGINT or SIGTERM (or `stopped` is set)."""
@@ -81,7 +100,7 @@ async def serve_webhook(
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stopped.set)
-    runner = web.AppRunner(webhook_app(application, path, secret, healthy), access_log=None)
+    runner = web.AppRunner(webhook_app(application, path, secret, healthy, pages), access_log=None)
     try:
         async with application:
             if application.post_init is not None:

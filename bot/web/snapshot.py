@@ -1,0 +1,47 @@
+"""A class as its page shows it: read from the database at one moment, worded once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.storage.classes import ClassInfo, ClassStore
+from flows.class_results import ResultRow, consented_results
+from flows.content import Content
+from flows.report import ClassReport, PlanBriefs, Submission, build_report
+
+
+@dataclass(frozen=True)
+class ClassSnapshot:
+    """The class, its report and its consented results, all in the teacher's language."""
+
+    info: ClassInfo
+    report: ClassReport
+    results: list[ResultRow]
+
+
+class ClassSnapshots:
+    """Takes snapshots of classes: three reads, whatever the number of students."""
+
+    def __init__(self, classes: ClassStore, content: Content) -> None:
+        self.classes, self.content = classes, content
+        self.briefs = PlanBriefs(content)
+        self.taken = 0
+        """How many snapshots this process has taken: the page's work is counted by change."""
+
+    async def take(self, info: ClassInfo) -> ClassSnapshot:
+        """Read the class's counts and finished cards, and word its report and results."""
+        self.taken += 1
+        joined, _ = await self.classes.counts(info.id)
+        finished = await self.classes.finished(info.id)
+        submissions = [Submission(f.answers, f.share, f.name) for f in finished]
+        case = self.content.case(info.case_id) if info.case_id is not None else None
+        report = build_report(
+            self.content,
+            title=info.title,
+            case=case,
+            joined=joined,
+            submissions=submissions,
+            lang=info.lang,
+            briefs=self.briefs,
+        )
+        return ClassSnapshot(info, report, consented_results(self.content, submissions, info.lang))

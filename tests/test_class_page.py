@@ -1,0 +1,344 @@
+"""The class page over real HTTP: secrets, consent, the CSV, escaping, many students and viewers."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import csv
+import datetime as dt
+import io
+import re
+import secrets
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+import aiohttp
+from aiohttp import web
+from sqlalchemy import update
+
+from bot.sessions import Session
+from bot.storage.classes import ClassInfo, ClassStore, Share
+from bot.storage.models import ClassRow
+from bot.storage.repository import SqlSessionStore
+from bot.web.addresses import ClassAddresses
+from bot.web.render import MAX_EXCERPTS
+from bot.web.server import ClassPages, serve_pages
+from flows.conditions import AnswerValue
+from flows.content import Content
+from flows.report import readiness_score
+from tests.personas import CAREFUL_BAKERY, MISTAKE_TRIGGERS
+from tests.telegram_support import free_port
+
+
+@dataclass
+class Served:
+    pages: ClassPages
+    base: str
+    http: aiohttp.ClientSession
+
+    def page_url(self, info: ClassInfo) -> str:
+        return ClassAddresses(self.base).page(info)
+
+    async def get(self, url: str) -> tuple[int, str]:
+        async with self.http.get(url) as response:
+            return response.status, await response.text()
+
+
+@asynccontextmanager
+async def serving(store: SqlSessionStore, content: Content) -> AsyncIterator[Served]:
+    pages = ClassPages(ClassStore(store.engine), content, every=0.05)
+    app = web.Application()
+    pages.install(app)
+    port = free_port()
+    runner = await serve_pages(app, port, "127.0.0.1")
+    try:
+        async with aiohttp.ClientSession() as http:
+            yield Served(pages, f"http://127.0.0.1:{port}", http)
+    finally:
+        await runner.cleanup()
+
+
+async def open_class(store: SqlSessionStore, title: str = "Marketing 2B") -> ClassInfo:
+    return await ClassStore(store.engine).create(
+        group_chat_id=-100, teacher_id=1, teacher_lang="en", title=title, case_id=None, brief=None
+    )
+
+
+async def finish(
+    store: SqlSessionStore,
+    info: ClassInfo,
+    user_id: int,
+    answers: dict[str, AnswerValue],
+    share: Share = "no",
+    name: str | None = None,
+) -> None:
+    """A student joins, finishes a card built from `answers`, and chooses what to share."""
+    classes = ClassStore(store.engine)
+    await classes.join(info.id, user_id, "en")
+    session = Session(user_id, user_id, "en")
+    session.state = "card"
+    session.finish_card(answers, "en")
+    await store.save(session, update_id=user_id)
+    await classes.finish(info.id, user_id)
+    if share != "no":
+        await classes.set_share(info.id, user_id, share, name)
+
+
+def with_mistake(mistake: str | None, **changes: AnswerValue) -> dict[str, AnswerValue]:
+    answers: dict[str, AnswerValue] = {**CAREFUL_BAKERY, **changes}
+    if mistake is not None:
+        question_id, value = MISTAKE_TRIGGERS[mistake]
+        answers[question_id] = value
+    return answers
+
+
+def shown_count(html: str, element_id: str) -> str:
+    found = re.search(rf'id="{element_id}">([^<]*)<', html)
+    assert found, f"no #{element_id} in the page"
+    return found.group(1)
+
+
+def excerpts_in(html: str) -> list[str]:
+    return re.findall(r'<li class="excerpt">([^<]*)</li>', html)
+
+
+class Events:
+    """A page's live updates as the browser's EventSource reads them."""
+
+    def __init__(self, response: aiohttp.ClientResponse) -> None:
+        self.response = response
+
+    async def next(self, timeout: float = 5.0) -> str:
+        data: list[str] = []
+        async with asyncio.timeout(timeout):
+            while True:
+                line = (await self.response.content.readline()).decode().rstrip("\r\n")
+                if line.startswith("data: "):
+                    data.append(line.removeprefix("data: "))
+                elif line == "" and data:
+                    return "\n".join(data)
+
+    async def until(self, predicate: object, timeout: float = 5.0) -> str:
+        async with asyncio.timeout(timeout):
+            while True:
+                fragment = await self.next(timeout)
+                if callable(predicate) and predicate(fragment):
+                    return fragment
+
+
+@asynccontextmanager
+async def following(served: Served, info: ClassInfo) -> AsyncIterator[Events]:
+    async with served.http.get(served.page_url(info) + "/events") as response:
+        assert response.status == 200
+        assert response.headers["Content-Type"].startswith("text/event-stream")
+        yield Events(response)
+
+
+async def test_each_class_has_its_own_128_bit_page_secret(store: SqlSessionStore) -> None:
+    first, second = await open_class(store), await open_class(store)
+    for info in (first, second):
+        assert len(base64.urlsafe_b64decode(info.page_secret + "==")) == 16
+        assert info.code not in info.page_secret
+    assert first.page_secret != second.page_secret
+    again = await ClassStore(store.engine).by_page_secret(first.page_secret)
+    assert again is not None and again.id == first.id
+
+
+async def test_every_change_the_page_shows_moves_the_revision(store: SqlSessionStore) -> None:
+    classes = ClassStore(store.engine)
+    info = await open_class(store)
+    seen = [await classes.revision(info.id)]
+
+    async def moved() -> None:
+        now = await classes.revision(info.id)
+        assert now is not None and seen[-1] is not None and now > seen[-1]
+        seen.append(now)
+
+    await classes.join(info.id, 50, "en")
+    await moved()
+    await finish(store, info, 51, with_mistake(None))
+    await moved()
+    await classes.set_share(info.id, 51, "anonymous", None)
+    await moved()
+    await store.erase(51)
+    await moved()
+    await classes.close(info.id)
+    await moved()
+    assert not await classes.set_share(info.id, 999, "named", "Nobody")  # not a student
+    assert await classes.revision(info.id) == seen[-1]
+
+
+async def test_wrong_truncated_forged_and_expired_secrets_get_404(
+    store: SqlSessionStore, content: Content
+) -> None:
+    info = await open_class(store)
+    other = await open_class(store, "Another class")
+    async with serving(store, content) as served:
+        status, html = await served.get(served.page_url(info))
+        assert status == 200 and "Marketing 2B" in html and "Another class" not in html
+        prefix = served.base + "/class/"
+        for secret in (
+            secrets.token_urlsafe(16),  # forged, the right shape
+            info.page_secret[:-1],  # truncated
+            info.page_secret + "x",
+            info.code,  # the public join code is not the page's secret
+            "../" + info.page_secret,
+            "%3Cscript%3E",
+        ):
+            for suffix in ("", "/events", "/results.csv"):
+                status, _ = await served.get(prefix + secret + suffix)
+                assert status == 404, (secret, suffix)
+        assert (await served.get(served.page_url(other)))[0] == 200
+
+        classes = ClassStore(store.engine)
+        await classes.close(info.id)
+        status, html = await served.get(served.page_url(info))
+        assert status == 200 and content.text("page_closed")("en") in html
+        for days, expected in ((6, 200), (8, 404)):
+            async with store.engine.begin() as connection:
+                closed = dt.datetime.now(dt.UTC) - dt.timedelta(days=days)
+                await connection.execute(
+                    update(ClassRow).where(ClassRow.id == info.id).values(closed_at=closed)
+                )
+            assert (await served.get(served.page_url(info)))[0] == expected, days
+            assert (await served.get(served.page_url(info) + "/results.csv"))[0] == expected
+
+
+async def test_a_class_nobody_joined_shows_zero_and_how_to_join(
+    store: SqlSessionStore, content: Content
+) -> None:
+    info = await open_class(store)
+    async with serving(store, content) as served:
+        status, html = await served.get(served.page_url(info))
+        assert status == 200
+        assert shown_count(html, "joined") == "0" and shown_count(html, "finished") == "0"
+        assert content.text("page_waiting")("en") in html
+        assert 'class="bar"' not in html
+        async with served.http.get(served.page_url(info)) as response:
+            assert response.headers["Referrer-Policy"] == "no-referrer"
+            assert response.headers["Cache-Control"] == "no-store"
+
+
+async def test_html_in_titles_and_names_is_escaped_and_long_names_cut(
+    store: SqlSessionStore, content: Content
+) -> None:
+    title = "<script>alert('t')</script>" + "T" * 90
+    info = await open_class(store, title)
+    name = "<img src=x onerror=alert(1)>" + "N" * 36  # 64 characters, Telegram's longest
+    await finish(store, info, 60, with_mistake(None), "named", name)
+    async with serving(store, content) as served:
+        _, html = await served.get(served.page_url(info))
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#39;t&#39;)&lt;/script&gt;" in html
+    (excerpt,) = excerpts_in(html)
+    assert excerpt.startswith("&lt;img src=x onerror=alert(1)&gt;NNNNNNNNNNNN:")
+    assert "N" * 13 not in excerpt  # the name is cut to 40 characters, as in the report
+
+
+async def test_the_csv_holds_only_consented_results_and_parses_back(
+    store: SqlSessionStore, content: Content
+) -> None:
+    info = await open_class(store)
+    named = with_mistake("no_budget", goal="leads")
+    anonymous = with_mistake("promo_only")
+    await finish(store, info, 70, named, "named", "=SUM(A1)")
+    await finish(store, info, 71, anonymous, "anonymous", "Hidden Name")
+    await finish(store, info, 72, with_mistake("no_plan"), "no")
+    async with serving(store, content) as served:
+        async with served.http.get(served.page_url(info) + "/results.csv") as response:
+            assert response.status == 200
+            assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+            assert "attachment" in response.headers["Content-Disposition"]
+            body = await response.read()
+    assert body.startswith(b"\xef\xbb\xbf")  # spreadsheets read the accents as UTF-8
+    rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
+    assert len(rows) == 2 and "Hidden Name" not in body.decode("utf-8-sig")
+    text = content.text
+    goals = {o.id: o.label("en") for o in content.question("goal").options}
+    mistakes = {m.id: f"{m.number}. {m.title('en')}" for m in content.mistakes}
+    first, second = rows
+    assert first[text("page_csv_student")("en")] == "'=SUM(A1)"  # never run as a formula
+    assert first[text("page_csv_goal")("en")] == goals["leads"]
+    assert first[text("page_csv_networks")("en")] == "Instagram; Facebook"
+    assert first[text("page_csv_mistakes")("en")] == mistakes["no_budget"]
+    assert first[text("page_csv_readiness")("en")] == str(readiness_score(content, named))
+    assert second[text("page_csv_student")("en")] == "Student 1"
+    assert second[text("page_csv_mistakes")("en")] == mistakes["promo_only"]
+    formats = {o.id: o.label("en") for o in content.question("content_types").options}
+    expected_formats = f"{formats['photos']}; {formats['short_videos']}"
+    assert second[text("page_csv_formats")("en")] == expected_formats
+
+
+async def test_an_excerpt_shows_only_after_share_and_leaves_after_deletedata(
+    store: SqlSessionStore, content: Content
+) -> None:
+    classes = ClassStore(store.engine)
+    info = await open_class(store)
+    await finish(store, info, 80, with_mistake("instant_roi"))
+    async with serving(store, content) as served, following(served, info) as events:
+        now = await events.next()
+        assert shown_count(now, "finished") == "1" and excerpts_in(now) == []
+        await classes.set_share(info.id, 80, "named", "Giulia")
+        shared = await events.until(lambda f: excerpts_in(f))
+        assert excerpts_in(shared)[0].startswith("Giulia:")
+        await classes.set_share(info.id, 80, "no", None)  # changed their mind
+        withdrawn = await events.until(lambda f: not excerpts_in(f))
+        assert "Giulia" not in withdrawn
+        await classes.set_share(info.id, 80, "anonymous", None)
+        await events.until(lambda f: any(e.startswith("Student 1:") for e in excerpts_in(f)))
+        await store.erase(80)
+        gone = await events.until(lambda f: shown_count(f, "finished") == "0")
+        assert excerpts_in(gone) == [] and shown_count(gone, "joined") == "0"
+
+
+async def test_three_hundred_students_fit_one_screen(
+    store: SqlSessionStore, content: Content
+) -> None:
+    info = await open_class(store)
+    mistakes = sorted(MISTAKE_TRIGGERS)
+    for i in range(300):
+        mistake = mistakes[i % 6] if i % 2 else None
+        await finish(store, info, 1000 + i, with_mistake(mistake), "anonymous" if i % 3 else "no")
+    async with serving(store, content) as served:
+        _, html = await served.get(served.page_url(info))
+    assert shown_count(html, "finished") == "300" and shown_count(html, "joined") == "300"
+    assert len(excerpts_in(html)) == MAX_EXCERPTS
+    shared = sum(1 for i in range(300) if i % 3)
+    more = content.text("page_more_excerpts")("en").format(n=shared - MAX_EXCERPTS)
+    assert more in html
+    for mistake in content.mistakes:
+        made = sum(1 for i in range(300) if i % 2 and mistakes[i % 6] == mistake.id)
+        assert f'data-count="{made}"' in html
+        assert f"{made} of 300" in html
+
+
+async def test_fifty_viewers_cost_one_render_per_change(
+    store: SqlSessionStore, content: Content
+) -> None:
+    classes = ClassStore(store.engine)
+    info = await open_class(store)
+    async with serving(store, content) as served:
+        async with asyncio.TaskGroup() as group:
+            streams = [
+                await group.create_task(served.http.get(served.page_url(info) + "/events"))
+                for _ in range(50)
+            ]
+        viewers = [Events(response) for response in streams]
+        try:
+            await asyncio.gather(*(v.next() for v in viewers))
+            assert served.pages.feed.viewers(info.id) == 50
+            before = served.pages.feed.renders
+            await classes.join(info.id, 90, "en")
+            fragments = await asyncio.gather(*(v.next() for v in viewers))
+            assert all(shown_count(f, "joined") == "1" for f in fragments)
+            await asyncio.sleep(0.3)  # several more reads of the revision, nothing changed
+            assert served.pages.feed.renders == before + 1
+        finally:
+            for response in streams:
+                response.close()
+        for _ in range(200):  # the keep-alive finds each closed page within seconds
+            if served.pages.feed.viewers(info.id) == 0:
+                break
+            await asyncio.sleep(0.05)
+        assert served.pages.feed.viewers(info.id) == 0  # closed pages stop being watched
