@@ -34,6 +34,7 @@ from aiohttp import web
 JSON = dict[str, Any]
 _T = TypeVar("_T")
 
+CANNOT_INITIATE = "Forbidden: bot can't initiate conversation with a user"
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply markup are"
     " exactly the same as a current content and reply markup of the message"
@@ -1307,7 +1308,7 @@ class FakeTelegram:
     ) -> JSON:
         """Store a bot message; only inline keyboards show up in the returned Message."""
         if chat.type == "private" and chat.id in self.not_started:
-            raise _ApiError("Forbidden: bot can't initiate conversation with a user", 403)
+            raise _ApiError(CANNOT_INITIATE, 403, expected=True)
         if markup and "inline_keyboard" in markup:
             fields["reply_markup"] = markup
         text = str(fields.get("text", fields.get("caption", "")))

@@ -115,8 +115,9 @@ async def running_bot(
     # Test users answer in milliseconds, far faster than people: the flood guard is for the
     # tests that check it.
     options.setdefault("flood_limit", None)
+    settings = settings_for(tg, **options.pop("settings", {}))
     application = build_application(
-        settings_for(tg), coach, store, rate_limiter=roomy_rate_limiter(), **options
+        settings, coach, store, rate_limiter=roomy_rate_limiter(), **options
     )
     async with application:
         assert application.post_init is not None

@@ -67,7 +67,7 @@ async def open_class(store: SqlSessionStore, title: str = "Marketing 2B") -> Cla
 
 async def finish(
     store: SqlSessionStore,
-    info: ClassInfo,
+    class_id: int,
     user_id: int,
     answers: dict[str, AnswerValue],
     share: Share = "no",
@@ -75,14 +75,14 @@ async def finish(
 ) -> None:
     """A student joins, finishes a card built from `answers`, and chooses what to share."""
     classes = ClassStore(store.engine)
-    await classes.join(info.id, user_id, "en")
+    await classes.join(class_id, user_id, "en")
     session = Session(user_id, user_id, "en")
     session.state = "card"
     session.finish_card(answers, "en")
     await store.save(session, update_id=user_id)
-    await classes.finish(info.id, user_id)
+    await classes.finish(class_id, user_id)
     if share != "no":
-        await classes.set_share(info.id, user_id, share, name)
+        await classes.set_share(class_id, user_id, share, name)
 
 
 def with_mistake(mistake: str | None, **changes: AnswerValue) -> dict[str, AnswerValue]:
@@ -157,7 +157,7 @@ async def test_every_change_the_page_shows_moves_the_revision(store: SqlSessionS
 
     await classes.join(info.id, 50, "en")
     await moved()
-    await finish(store, info, 51, with_mistake(None))
+    await finish(store, info.id, 51, with_mistake(None))
     await moved()
     await classes.set_share(info.id, 51, "anonymous", None)
     await moved()
@@ -226,7 +226,7 @@ async def test_html_in_titles_and_names_is_escaped_and_long_names_cut(
     title = "<script>alert('t')</script>" + "T" * 90
     info = await open_class(store, title)
     name = "<img src=x onerror=alert(1)>" + "N" * 36  # 64 characters, Telegram's longest
-    await finish(store, info, 60, with_mistake(None), "named", name)
+    await finish(store, info.id, 60, with_mistake(None), "named", name)
     async with serving(store, content) as served:
         _, html = await served.get(served.page_url(info))
     assert "<script>alert" not in html and "<img src=x" not in html
@@ -242,9 +242,9 @@ async def test_the_csv_holds_only_consented_results_and_parses_back(
     info = await open_class(store)
     named = with_mistake("no_budget", goal="leads")
     anonymous = with_mistake("promo_only")
-    await finish(store, info, 70, named, "named", "=SUM(A1)")
-    await finish(store, info, 71, anonymous, "anonymous", "Hidden Name")
-    await finish(store, info, 72, with_mistake("no_plan"), "no")
+    await finish(store, info.id, 70, named, "named", "=SUM(A1)")
+    await finish(store, info.id, 71, anonymous, "anonymous", "Hidden Name")
+    await finish(store, info.id, 72, with_mistake("no_plan"), "no")
     async with serving(store, content) as served:
         async with served.http.get(served.page_url(info) + "/results.csv") as response:
             assert response.status == 200
@@ -275,7 +275,7 @@ async def test_an_excerpt_shows_only_after_share_and_leaves_after_deletedata(
 ) -> None:
     classes = ClassStore(store.engine)
     info = await open_class(store)
-    await finish(store, info, 80, with_mistake("instant_roi"))
+    await finish(store, info.id, 80, with_mistake("instant_roi"))
     async with serving(store, content) as served, following(served, info) as events:
         now = await events.next()
         assert shown_count(now, "finished") == "1" and excerpts_in(now) == []
@@ -299,7 +299,9 @@ async def test_three_hundred_students_fit_one_screen(
     mistakes = sorted(MISTAKE_TRIGGERS)
     for i in range(300):
         mistake = mistakes[i % 6] if i % 2 else None
-        await finish(store, info, 1000 + i, with_mistake(mistake), "anonymous" if i % 3 else "no")
+        await finish(
+            store, info.id, 1000 + i, with_mistake(mistake), "anonymous" if i % 3 else "no"
+        )
     async with serving(store, content) as served:
         _, html = await served.get(served.page_url(info))
     assert shown_count(html, "finished") == "300" and shown_count(html, "joined") == "300"

@@ -16,8 +16,8 @@ from flows.ui_keys import UiKey
 
 MAX_NETWORK_BARS = 6
 """The networks most chosen; the rest would not fit a projector without scrolling."""
-MAX_EXCERPTS = 6
-"""Shared excerpts shown at once; the others are counted, and all are in the CSV."""
+MAX_EXCERPTS = 3
+"""Shared excerpts shown at once, a whole line each; the others are counted, all in the CSV."""
 MAX_BRIEF = 160
 """A teacher's own case is shown by its first words: the page has one line for it."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
