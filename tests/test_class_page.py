@@ -70,6 +70,7 @@ async def finish(
     class_id: int,
     user_id: int,
     answers: dict[str, AnswerValue],
+    *,
     share: Share = "no",
     name: str | None = None,
 ) -> None:
@@ -226,7 +227,7 @@ async def test_html_in_titles_and_names_is_escaped_and_long_names_cut(
     title = "<script>alert('t')</script>" + "T" * 90
     info = await open_class(store, title)
     name = "<img src=x onerror=alert(1)>" + "N" * 36  # 64 characters, Telegram's longest
-    await finish(store, info.id, 60, with_mistake(None), "named", name)
+    await finish(store, info.id, 60, with_mistake(None), share="named", name=name)
     async with serving(store, content) as served:
         _, html = await served.get(served.page_url(info))
     assert "<script>alert" not in html and "<img src=x" not in html
@@ -242,15 +243,17 @@ async def test_the_csv_holds_only_consented_results_and_parses_back(
     info = await open_class(store)
     named = with_mistake("no_budget", goal="leads")
     anonymous = with_mistake("promo_only")
-    await finish(store, info.id, 70, named, "named", "=SUM(A1)")
-    await finish(store, info.id, 71, anonymous, "anonymous", "Hidden Name")
-    await finish(store, info.id, 72, with_mistake("no_plan"), "no")
-    async with serving(store, content) as served:
-        async with served.http.get(served.page_url(info) + "/results.csv") as response:
-            assert response.status == 200
-            assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
-            assert "attachment" in response.headers["Content-Disposition"]
-            body = await response.read()
+    await finish(store, info.id, 70, named, share="named", name="=SUM(A1)")
+    await finish(store, info.id, 71, anonymous, share="anonymous", name="Hidden Name")
+    await finish(store, info.id, 72, with_mistake("no_plan"))
+    async with (
+        serving(store, content) as served,
+        served.http.get(served.page_url(info) + "/results.csv") as response,
+    ):
+        assert response.status == 200
+        assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+        assert "attachment" in response.headers["Content-Disposition"]
+        body = await response.read()
     assert body.startswith(b"\xef\xbb\xbf")  # spreadsheets read the accents as UTF-8
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
     assert len(rows) == 2 and "Hidden Name" not in body.decode("utf-8-sig")
@@ -280,7 +283,7 @@ async def test_an_excerpt_shows_only_after_share_and_leaves_after_deletedata(
         now = await events.next()
         assert shown_count(now, "finished") == "1" and excerpts_in(now) == []
         await classes.set_share(info.id, 80, "named", "Giulia")
-        shared = await events.until(lambda f: excerpts_in(f))
+        shared = await events.until(excerpts_in)
         assert excerpts_in(shared)[0].startswith("Giulia:")
         await classes.set_share(info.id, 80, "no", None)  # changed their mind
         withdrawn = await events.until(lambda f: not excerpts_in(f))
@@ -298,10 +301,9 @@ async def test_three_hundred_students_fit_one_screen(
     info = await open_class(store)
     mistakes = sorted(MISTAKE_TRIGGERS)
     for i in range(300):
-        mistake = mistakes[i % 6] if i % 2 else None
-        await finish(
-            store, info.id, 1000 + i, with_mistake(mistake), "anonymous" if i % 3 else "no"
-        )
+        made_one = mistakes[i % 6] if i % 2 else None
+        share: Share = "anonymous" if i % 3 else "no"
+        await finish(store, info.id, 1000 + i, with_mistake(made_one), share=share)
     async with serving(store, content) as served:
         _, html = await served.get(served.page_url(info))
     assert shown_count(html, "finished") == "300" and shown_count(html, "joined") == "300"
@@ -310,7 +312,7 @@ async def test_three_hundred_students_fit_one_screen(
     more = content.text("page_more_excerpts")("en").format(n=shared - MAX_EXCERPTS)
     assert more in html
     for mistake in content.mistakes:
-        made = sum(1 for i in range(300) if i % 2 and mistakes[i % 6] == mistake.id)
+        made = sum(1 for i in range(300) if i % 2 == 1 and mistakes[i % 6] == mistake.id)
         assert f'data-count="{made}"' in html
         assert f"{made} of 300" in html
 

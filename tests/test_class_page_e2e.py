@@ -20,7 +20,7 @@ from PIL import Image
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
-from bot.storage.classes import ClassStore
+from bot.storage.classes import ClassStore, Share
 from bot.storage.repository import SqlSessionStore
 from bot.telegram.webhook import pages_app
 from bot.web.server import ClassPages, serve_pages
@@ -28,9 +28,9 @@ from flows.coach import Coach
 from flows.conditions import AnswerValue
 from flows.content import Content
 from flows.i18n import Lang
+from flows.ui_keys import UiKey
 from tests.fake_telegram import BotMessage, FakeChat, FakeTelegram, FakeUser
 from tests.personas import CAREFUL_BAKERY, MISTAKE_TRIGGERS
-from tests.test_class_page import finish as finish_student
 from tests.telegram_support import (
     class_announcement,
     free_port,
@@ -38,6 +38,7 @@ from tests.telegram_support import (
     running_bot,
     says,
 )
+from tests.test_class_page import finish as finish_student
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 SCREEN = (1920, 1080)
@@ -89,14 +90,14 @@ def student_answers(mistake: str) -> dict[str, AnswerValue]:
 
 
 async def take_part(
-    tg: FakeTelegram, coach: Coach, student: FakeUser, payload: str, mistake: str, share: str
+    tg: FakeTelegram, coach: Coach, student: FakeUser, payload: str, *, mistake: str, share: UiKey
 ) -> None:
     """A student joins by the link, answers everything and says what they share."""
     content, lang = coach.content, teacher_lang(student)
     await student.send(f"/start {payload}")
     await play_in_telegram(tg, coach, student, student_answers(mistake), lang=lang)
     ask = await says(tg, student.chat.id, content.text("cls_share_question")(lang)[:30])
-    await student.tap(ask, button_text=content.text(share)(lang))  # type: ignore[arg-type]
+    await student.tap(ask, button_text=content.text(share)(lang))
     await says(tg, student.chat.id, content.text("cls_share_thanks")(lang)[:12])
 
 
@@ -123,7 +124,7 @@ async def test_the_page_link_reaches_only_the_teacher_and_only_in_private(
         assert link_in(link, base) == f"{base}/class/{info.page_secret}"
         assert f"{base}/class/{info.page_secret}/results.csv" in link.text
 
-        await take_part(tg, coach, student, payload, "no_budget", "cls_share_named")
+        await take_part(tg, coach, student, payload, mistake="no_budget", share="cls_share_named")
         tg.not_started.add(teacher.id)  # as if they had never opened the private chat
         await teacher.send("/report", chat=group)
         note = await says(tg, group.id, content.text("cls_page_private")("it")[:30])
@@ -145,7 +146,7 @@ async def test_the_page_link_reaches_only_the_teacher_and_only_in_private(
 
 @contextmanager
 def chromium() -> Iterator[webdriver.Chrome]:
-    """Debian's Chromium, headless, at a projector's 1920×1080, touching no outside network."""
+    """Debian's Chromium, headless, at a projector's 1920x1080, touching no outside network."""
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     profile = tempfile.mkdtemp(prefix="class-page-chromium-")
@@ -225,8 +226,12 @@ async def test_the_open_page_follows_students_as_they_finish(
                 waiting = content.text("page_waiting")(lang)
                 assert waiting in str(shown(driver, "return document.body.innerText"))
 
-                await take_part(tg, coach, students[0], payload, "no_budget", "cls_share_named")
-                await take_part(tg, coach, students[1], payload, "no_plan", "cls_share_anonymous")
+                await take_part(
+                    tg, coach, students[0], payload, mistake="no_budget", share="cls_share_named"
+                )
+                await take_part(
+                    tg, coach, students[1], payload, mistake="no_plan", share="cls_share_anonymous"
+                )
                 finished_at = time.monotonic()
                 await wait_in_page(driver, FINISHED + " === '2'", 2.0)
                 assert time.monotonic() - finished_at <= 2.0
@@ -239,7 +244,7 @@ async def test_the_open_page_follows_students_as_they_finish(
                 assert "Anna" in str(shown(driver, "return document.body.innerText"))
 
                 fits = "return document.documentElement.scrollHeight <= window.innerHeight"
-                assert shown(driver, fits), "the page scrolls on a 1920×1080 screen"
+                assert shown(driver, fits), "the page scrolls on a 1920x1080 screen"
                 folder = Path(SCREENSHOTS) if SCREENSHOTS else tmp_path
                 folder.mkdir(parents=True, exist_ok=True)
                 screenshot = folder / f"class-page-{lang}.png"
@@ -289,8 +294,9 @@ async def test_a_class_of_three_hundred_fits_the_projector(
         for j in range(i % 4):
             question_id, value = MISTAKE_TRIGGERS[mistakes[(i + j) % 6]]
             answers[question_id] = value
-        share = ("named", "anonymous", "no")[i % 3]
-        await finish_student(store, info.id, 5000 + i, answers, share, f"Maria Vittoria {i} " * 4)
+        share: Share = ("named", "anonymous", "no")[i % 3]
+        name = f"Maria Vittoria {i} " * 4
+        await finish_student(store, info.id, 5000 + i, answers, share=share, name=name)
     port = free_port()
     pages = ClassPages(classes, content)
     runner = await serve_pages(pages_app(pages, healthy), port, "127.0.0.1")
@@ -301,6 +307,6 @@ async def test_a_class_of_three_hundred_fits_the_projector(
             folder = Path(SCREENSHOTS) if SCREENSHOTS else tmp_path
             folder.mkdir(parents=True, exist_ok=True)
             await asyncio.to_thread(driver.save_screenshot, str(folder / f"class-300-{lang}.png"))
-            assert shown(driver, FITS_WHOLE), "something is cut off or scrolls at 1920×1080"
+            assert shown(driver, FITS_WHOLE), "something is cut off or scrolls at 1920x1080"
     finally:
         await runner.cleanup()
