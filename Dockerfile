@@ -1,6 +1,7 @@
 # The coach as a container.
 #   docker build -t smm-coach .
 #   docker run -e TELEGRAM_BOT_TOKEN=... -v coach-data:/app/data smm-coach        (long polling)
+#   add -p 8080:8080 -e PUBLIC_URL=http://<this computer>:8080 for the class pages on PORT
 #   docker run -e TELEGRAM_BOT_TOKEN=... -e WEBHOOK_URL=https://.../telegram \
 #       -e WEBHOOK_SECRET=... -p 8080:8080 -v coach-data:/app/data smm-coach     (webhook on PORT)
 # tests/test_dockerfile.py checks this file and runs its entry and health commands.
@@ -55,7 +56,7 @@ WORKDIR /app
 USER 10001:10001
 VOLUME ["/app/data"]
 
-# The webhook port (PORT); long polling listens on nothing.
+# PORT: the class pages and /healthz, and the webhook when WEBHOOK_URL is set.
 EXPOSE 8080
 
 # The database answers SELECT 1; with WEBHOOK_URL set, GET /healthz on PORT answers 200 too.

@@ -128,7 +128,11 @@ async def test_a_class_of_thirty_and_its_report(
     # The group never got more than 20 messages and edits in a minute.
     assert tg.max_calls_per_minute(group.id) <= 20
     final = next(m for m in tg.messages(group.id) if m.message_id == announcement.message_id)
-    assert "Classe chiusa" in final.text and "url" not in str(final.reply_markup)
+    assert "Classe chiusa" in final.text
+    # Nobody can join any more; the teacher's button to the class page stays for 7 days.
+    assert [label for row in final.buttons for label, _ in row] == [
+        content.text("cls_page_button").it
+    ]
 
 
 async def test_a_class_with_a_case_shows_the_brief_first(

@@ -131,3 +131,13 @@ def test_long_cards_are_split_between_blocks_under_the_limit() -> None:
     assert "".join(messages).count("<b>") == "".join(messages).count("</b>") == 8
     huge = split_messages(["<b>T</b>\n" + "\n".join("y" * 90 for _ in range(60))], limit=1000)
     assert len(huge) > 1 and all(len(m) <= 1000 for m in huge)
+
+
+def test_public_url_is_where_the_class_pages_are_linked_from() -> None:
+    assert load_settings({}, None).pages_url == "http://localhost:8080"
+    assert load_settings({"PORT": "9000"}, None).pages_url == "http://localhost:9000"
+    given = load_settings({"PUBLIC_URL": " https://coach.example.org/ "}, None)
+    assert given.pages_url == "https://coach.example.org"
+    for wrong in ("coach.example.org", "ftp://coach.example.org", "https://", "https://x/?a=1"):
+        with pytest.raises(SettingsError, match="PUBLIC_URL must be an http"):
+            load_settings({"PUBLIC_URL": wrong}, None)

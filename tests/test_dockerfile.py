@@ -20,11 +20,14 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+import aiohttp
 from sqlalchemy.engine import make_url
 
 import bot.storage.health
 from bot.config import DEFAULT_DATABASE_URL, Settings
+from bot.storage.classes import ClassStore
 from bot.storage.engine import sqlite_path
+from bot.storage.repository import SqlSessionStore
 from tests.fake_telegram import FakeTelegram
 from tests.telegram_support import ROOT, free_port
 
@@ -34,7 +37,7 @@ PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 # Variables the coach reads: the container gets only those the image or `docker run` sets.
 COACH_VARIABLES = frozenset(
     {"TELEGRAM_BOT_TOKEN", "TELEGRAM_API_URL", "DATABASE_URL", "WEBHOOK_URL", "WEBHOOK_SECRET"}
-    | {"PORT", "LOG_LEVEL", "COACH_LANG", "COACH_CONTENT_DIR"}
+    | {"PORT", "PUBLIC_URL", "LOG_LEVEL", "COACH_LANG", "COACH_CONTENT_DIR"}
 )
 
 
@@ -477,13 +480,33 @@ async def stop(process: asyncio.subprocess.Process, signum: int) -> int:
             await process.wait()
 
 
+async def serves_class_pages(database_url: str, port: int) -> None:
+    """The polling bot answers on PORT too: /healthz, a class's page, 404 for a wrong secret."""
+    store = SqlSessionStore.from_url(database_url)
+    try:
+        info = await ClassStore(store.engine).create(
+            group_chat_id=-1, teacher_id=1, teacher_lang="it", title="4B", case_id=None, brief=None
+        )
+    finally:
+        await store.close()
+    base = f"http://127.0.0.1:{port}"
+    async with aiohttp.ClientSession() as http:
+        async with http.get(base + "/healthz") as response:
+            assert response.status == 200
+        async with http.get(f"{base}/class/{info.page_secret}") as response:
+            assert response.status == 200 and '<h1 class="title">4B</h1>' in await response.text()
+        async with http.get(f"{base}/class/{'x' * 22}") as response:
+            assert response.status == 404
+
+
 async def test_the_entry_command_polls_keeps_the_database_in_the_volume_and_stops_on_sigint(
     tg: FakeTelegram, tmp_path: Path
 ) -> None:
     workdir, data = workdir_with_volume(tmp_path)
     token = {"TELEGRAM_BOT_TOKEN": tg.token, "TELEGRAM_API_URL": f"{tg.url}/bot"}
     log = tmp_path / "coach.log"
-    process = await start_entry_command(workdir, log, **token)
+    port = free_port()
+    process = await start_entry_command(workdir, log, **token, PORT=str(port))
     try:
         await tg.wait_for(
             lambda: ("default", "it") in tg.commands or process.returncode is not None, 30
@@ -495,6 +518,7 @@ async def test_the_entry_command_polls_keeps_the_database_in_the_volume_and_stop
         default = sqlite_path(make_url(DEFAULT_DATABASE_URL))
         assert default is not None and (workdir / default).is_file()
         assert (workdir / default).parent == data, "the database is in the volume"
+        await serves_class_pages(f"sqlite+aiosqlite:///{workdir / default}", port)
 
         status, out, err = await run_healthcheck(workdir, **token)
         assert (status, out.strip(), err) == (0, "healthy", "")

@@ -40,6 +40,10 @@ def test_wheel_ships_content_and_the_coach_runs_from_it(tmp_path: Path) -> None:
     } == shipped
     assert "fonts/DejaVuSans.ttf" in shipped
     assert "bot/__main__.py" in names
+    for page_file in ("templates/class_page.html", "templates/class_live.html"):
+        assert f"bot/web/{page_file}" in names
+    for asset in ("class_page.css", "class_page.js"):
+        assert f"bot/web/static/{asset}" in names
     assert "bot/storage/migrations/env.py" in names
     assert any(n.startswith("bot/storage/migrations/versions/0001") for n in names)
 
