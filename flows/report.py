@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
 from typing import Literal, NamedTuple, TypeAlias
@@ -82,22 +83,27 @@ class PlanBriefs:
 
     Working out a card's networks means building the card (about 10 ms), and a live class page
     rebuilds its report at every change: a class of 300 would spend seconds on each one.
+    Reports may be built in worker threads, so the remembered briefs are shared under a lock.
     """
 
     def __init__(self, content: Content, size: int = 4096) -> None:
         self._content, self._size = content, size
         self._known: OrderedDict[tuple[str, Lang], tuple[str, str]] = OrderedDict()
+        self._lock = threading.Lock()
 
     def __call__(self, answers: Answers, lang: Lang) -> tuple[str, str]:
         """Return the goal and the card's primary networks, worded in `lang`."""
         key = (json.dumps(answers, sort_keys=True, default=str), lang)
-        known = self._known.get(key)
-        if known is None:
-            known = self._known[key] = _plan_in_brief(self._content, answers, lang)
+        with self._lock:
+            known = self._known.get(key)
+            if known is not None:
+                self._known.move_to_end(key)
+                return known
+        known = _plan_in_brief(self._content, answers, lang)
+        with self._lock:
+            self._known[key] = known
             if len(self._known) > self._size:
                 self._known.popitem(last=False)
-        else:
-            self._known.move_to_end(key)
         return known
 
 

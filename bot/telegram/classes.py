@@ -24,7 +24,6 @@ from bot.web.addresses import still_online
 from flows.content import Case
 from flows.i18n import Lang
 from flows.render_report import render_mistakes_chart
-from flows.report import Submission, build_report
 from flows.ui_keys import UiKey
 
 log = logging.getLogger(__name__)
@@ -129,17 +128,7 @@ class ClassSessions:
         if managed is None:
             return
         info, chat_id, _ = managed
-        joined, _ = await self.classes.counts(info.id)
-        finished = await self.classes.finished(info.id)
-        submissions = [Submission(f.answers, f.share, f.name) for f in finished]
-        report = build_report(
-            self.content,
-            title=info.title,
-            case=self._case(info),
-            joined=joined,
-            submissions=submissions,
-            lang=info.lang,
-        )
+        report = (await self.links.snapshots.take(info)).report
         for html in split_messages(self.pages.report(report, info)):
             await context.bot.send_message(chat_id, html)
         draw = self.services.drawing.run

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 
 from bot.storage.classes import ClassInfo, ClassStore
@@ -29,11 +30,18 @@ class ClassSnapshots:
         """How many snapshots this process has taken: the page's work is counted by change."""
 
     async def take(self, info: ClassInfo) -> ClassSnapshot:
-        """Read the class's counts and finished cards, and word its report and results."""
+        """Read the class's counts and finished cards, and word its report and results.
+
+        The wording runs in a worker thread: the first snapshot of a large class builds every
+        shared card once (seconds for 300), and the chats must not wait for it.
+        """
         self.taken += 1
         joined, _ = await self.classes.counts(info.id)
         finished = await self.classes.finished(info.id)
         submissions = [Submission(f.answers, f.share, f.name) for f in finished]
+        return await asyncio.to_thread(self._word, info, joined, submissions)
+
+    def _word(self, info: ClassInfo, joined: int, submissions: list[Submission]) -> ClassSnapshot:
         case = self.content.case(info.case_id) if info.case_id is not None else None
         report = build_report(
             self.content,
