@@ -61,8 +61,11 @@ async def open_class_in_group(
 ) -> tuple[str, BotMessage]:
     """The teacher opens a class on their own business; return its join payload and message."""
     await teacher.send(f"/class {title}", chat=group)
+    start = title[:20].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     choose = await tg.wait_for(
-        lambda: next((m for m in tg.messages(group.id) if m.from_bot and title in m.text), None)
+        lambda: next(
+            (m for m in tg.messages(group.id) if m.from_bot and m.html and start in m.html), None
+        )
     )
     await teacher.tap(choose, button_text=content.text("cls_own_business")(teacher_lang(teacher)))
     payload = await class_announcement(tg, content, choose)
@@ -142,6 +145,57 @@ async def test_the_page_link_reaches_only_the_teacher_and_only_in_private(
 
     in_group = " ".join(m.text + str(m.reply_markup) for m in tg.messages(group.id))
     assert info.page_secret not in in_group
+
+
+async def test_a_long_html_title_is_cut_and_deletedata_takes_the_excerpt_off(
+    tg: FakeTelegram, content: Content, store: SqlSessionStore
+) -> None:
+    coach = Coach(content)
+    group = tg.group_chat(8501, "Marketing 5E")
+    teacher = tg.user(8600, "Prof. Verdi", "en")
+    student = tg.user(8700, "Sara", "en")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    pages = ClassPages(ClassStore(store.engine), content)
+    runner = await serve_pages(pages_app(pages, healthy), port, "127.0.0.1")
+    title = "<b>5E</b> & <script>alert(1)</script> " * 60  # about 2,000 characters
+    try:
+        async with (
+            running_bot(tg, coach, store, settings={"public_url": base}),
+            aiohttp.ClientSession() as http,
+        ):
+            payload, announcement = await open_class_in_group(
+                tg, content, teacher, group, title[:30]
+            )
+            await teacher.send(f"/start {page_payload(content, announcement, 'en')}")
+            link = link_in(await says(tg, teacher.chat.id, base + "/class/"), base)
+
+            async def page() -> str:
+                async with http.get(link) as response:
+                    assert response.status == 200
+                    return await response.text()
+
+            html = await page()
+            heading = html.split('<h1 class="title">', 1)[1].split("</h1>", 1)[0]
+            assert "<b>" not in heading and "<script>" not in heading
+            assert heading.startswith("&lt;b&gt;5E&lt;/b&gt; &amp; &lt;script&gt;")
+            assert (
+                len(heading.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")) <= 120
+            )
+
+            await take_part(tg, coach, student, payload, mistake="no_plan", share="cls_share_named")
+            assert "Sara:" in await page()
+            await student.send("/deletedata")
+            confirm = await says(tg, student.chat.id, content.text("tg_delete_confirm")("en")[:20])
+            await student.tap(confirm, button_text=content.text("tg_delete_yes")("en"))
+            for _ in range(100):
+                html = await page()
+                if "Sara" not in html:
+                    break
+                await asyncio.sleep(0.1)
+            assert "Sara" not in html and 'id="finished">0<' in html
+    finally:
+        await runner.cleanup()
 
 
 @contextmanager
