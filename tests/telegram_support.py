@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+import aiohttp
 from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.config import Settings
+from bot.storage.classes import ClassStore
 from bot.storage.repository import SqlSessionStore
 from bot.telegram.app import build_application
 from bot.telegram.rate_limit import FairRateLimiter
@@ -56,6 +58,7 @@ async def start_bot_process(
         "TELEGRAM_API_URL": f"{tg.url}/bot",
         "DATABASE_URL": database_url,
         "LOG_LEVEL": log_level,
+        "PORT": str(free_port()),  # its class pages; two bots at once must not share one
         **(environment or {}),
     }
     if log_file is not None:
@@ -296,3 +299,22 @@ async def open_poll(
         )
 
     return await tg.wait_for(shown, timeout)
+
+
+async def serves_class_pages(database_url: str, port: int) -> None:
+    """The polling bot answers on PORT too: /healthz, a class's page, 404 for a wrong secret."""
+    store = SqlSessionStore.from_url(database_url)
+    try:
+        info = await ClassStore(store.engine).create(
+            group_chat_id=-1, teacher_id=1, teacher_lang="it", title="4B", case_id=None, brief=None
+        )
+    finally:
+        await store.close()
+    base = f"http://127.0.0.1:{port}"
+    async with aiohttp.ClientSession() as http:
+        async with http.get(base + "/healthz") as response:
+            assert response.status == 200
+        async with http.get(f"{base}/class/{info.page_secret}") as response:
+            assert response.status == 200 and '<h1 class="title">4B</h1>' in await response.text()
+        async with http.get(f"{base}/class/{'x' * 22}") as response:
+            assert response.status == 404

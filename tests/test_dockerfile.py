@@ -20,16 +20,13 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-import aiohttp
 from sqlalchemy.engine import make_url
 
 import bot.storage.health
 from bot.config import DEFAULT_DATABASE_URL, Settings
-from bot.storage.classes import ClassStore
 from bot.storage.engine import sqlite_path
-from bot.storage.repository import SqlSessionStore
 from tests.fake_telegram import FakeTelegram
-from tests.telegram_support import ROOT, free_port
+from tests.telegram_support import ROOT, free_port, serves_class_pages
 
 DOCKERFILE = ROOT / "Dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"
@@ -478,25 +475,6 @@ async def stop(process: asyncio.subprocess.Process, signum: int) -> int:
         if process.returncode is None:
             process.kill()
             await process.wait()
-
-
-async def serves_class_pages(database_url: str, port: int) -> None:
-    """The polling bot answers on PORT too: /healthz, a class's page, 404 for a wrong secret."""
-    store = SqlSessionStore.from_url(database_url)
-    try:
-        info = await ClassStore(store.engine).create(
-            group_chat_id=-1, teacher_id=1, teacher_lang="it", title="4B", case_id=None, brief=None
-        )
-    finally:
-        await store.close()
-    base = f"http://127.0.0.1:{port}"
-    async with aiohttp.ClientSession() as http:
-        async with http.get(base + "/healthz") as response:
-            assert response.status == 200
-        async with http.get(f"{base}/class/{info.page_secret}") as response:
-            assert response.status == 200 and '<h1 class="title">4B</h1>' in await response.text()
-        async with http.get(f"{base}/class/{'x' * 22}") as response:
-            assert response.status == 404
 
 
 async def test_the_entry_command_polls_keeps_the_database_in_the_volume_and_stops_on_sigint(

@@ -18,7 +18,13 @@ from bot.telegram.app import WEBHOOK_PATH, build_application
 from bot.telegram.webhook import SECRET_HEADER, serve_webhook, webhook_app
 from flows.coach import Coach
 from tests.fake_telegram import FakeTelegram
-from tests.telegram_support import free_port, roomy_rate_limiter, settings_for, start_bot_process
+from tests.telegram_support import (
+    free_port,
+    roomy_rate_limiter,
+    serves_class_pages,
+    settings_for,
+    start_bot_process,
+)
 
 SECRET = "s3cret_Token-1"
 FORGED = {
@@ -141,6 +147,7 @@ async def test_python_m_bot_serves_the_webhook_and_healthz(
             http.get(f"http://127.0.0.1:{port}{HEALTH_PATH}") as response,
         ):
             assert response.status == 200
+        await serves_class_pages(f"sqlite+aiosqlite:///{tmp_path / 'coach.sqlite3'}", port)
         user = tg.user(3002, "Ugo", "it")
         await user.send("/start")
         reply = await user.next_bot_message(timeout=15)
