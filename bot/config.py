@@ -105,7 +105,12 @@ class Settings(BaseSettings):
         if not value:
             return value  # PORT on localhost
         parts = urlsplit(value)
-        if parts.scheme not in ("http", "https") or not parts.netloc or parts.query:
+        if (
+            parts.scheme not in ("http", "https")
+            or not parts.netloc
+            or parts.query
+            or parts.fragment
+        ):
             raise ValueError(
                 f"PUBLIC_URL must be an http:// or https:// address such as "
                 f"https://coach.example.org, not {value!r}"
@@ -122,8 +127,17 @@ class Settings(BaseSettings):
 
     @property
     def pages_url(self) -> str:
-        """Return the base address of the class pages, without a trailing slash."""
-        return self.public_url or f"http://localhost:{self.port}"
+        """Return the base address of the class pages, without a trailing slash.
+
+        Unset, it is the webhook's own site (Telegram reaches it, so browsers can too), or
+        this machine's PORT.
+        """
+        if self.public_url:
+            return self.public_url
+        if self.webhook_url:
+            parts = urlsplit(self.webhook_url)
+            return f"{parts.scheme}://{parts.netloc}"
+        return f"http://localhost:{self.port}"
 
     @property
     def file_url(self) -> str:

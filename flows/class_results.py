@@ -7,7 +7,16 @@ from dataclasses import dataclass
 from flows.conditions import Answers, chosen, holds
 from flows.content import Content
 from flows.i18n import Lang
-from flows.report import FORMATS, GOAL, NETWORKS, Submission, readiness_score, shown_name
+from flows.report import (
+    FORMATS,
+    GOAL,
+    NETWORKS,
+    PlanBriefs,
+    Submission,
+    consenting,
+    readiness_score,
+    shown_name,
+)
 
 
 @dataclass(frozen=True)
@@ -24,27 +33,17 @@ class ResultRow:
 
 
 def consented_results(
-    content: Content, submissions: list[Submission], lang: Lang
+    content: Content, submissions: list[Submission], lang: Lang, briefs: PlanBriefs
 ) -> list[ResultRow]:
-    """Return a row per student who shared, named ones first, in the order they finished.
+    """Return a row per student who shared, in the report's order and with its numbers.
 
-    The anonymous rows are sorted by what they answered, so their order tells nothing of who.
+    "Student 2" here is "Student 2" in the report's excerpts and on the class page.
     """
-    named: list[ResultRow] = []
-    anonymous: list[ResultRow] = []
-    for submission in submissions:
-        if submission.share == "no":
-            continue
-        name = shown_name(submission.name)
-        if submission.share == "named" and name:
-            named.append(_row(content, submission.answers, lang, name))
-        else:
-            anonymous.append(_row(content, submission.answers, lang, ""))
+    named, anonymous = consenting(submissions, briefs, lang)
     label = content.report["anonymous"](lang)
-    anonymous.sort(key=lambda row: (row.goal, row.networks, row.formats, row.mistakes))
-    return named + [
-        ResultRow(label.format(n=number), r.goal, r.networks, r.formats, r.mistakes, r.readiness)
-        for number, r in enumerate(anonymous, start=1)
+    return [_row(content, s.answers, lang, shown_name(s.name)) for s in named] + [
+        _row(content, s.answers, lang, label.format(n=number))
+        for number, s in enumerate(anonymous, start=1)
     ]
 
 

@@ -164,7 +164,12 @@ def report_sections(report: ClassReport, content: Content, lang: Lang) -> list[R
         ("section_formats", report.formats, several),
     ):
         lines = [
-            say("count_line", label=t.label, count=t.students, percent=_percent(t.students, report))
+            say(
+                "count_line",
+                label=t.label,
+                count=t.students,
+                percent=percent_of_finished(t.students, report),
+            )
             for t in tallies
         ] or [content.text("not_given")(lang)]
         sections.append(ReportSection(say(key), lines + ([note] if note else [])))
@@ -183,7 +188,7 @@ def report_sections(report: ClassReport, content: Content, lang: Lang) -> list[R
             ],
         )
     )
-    score = _decimal(report.readiness or 0.0, lang)
+    score = decimal_shown(report.readiness or 0.0, lang)
     sections.append(
         ReportSection(
             say("section_readiness"),
@@ -231,22 +236,30 @@ def _excerpts(
     content: Content, submissions: list[Submission], lang: Lang, briefs: PlanBriefs
 ) -> list[str]:
     """Return a line per consenting student; anonymous lines sorted so order tells nothing."""
-    named: list[str] = []
-    anonymous: list[tuple[str, str]] = []
-    for submission in submissions:
-        if submission.share == "no":
-            continue
-        objective, networks = briefs(submission.answers, lang)
-        name = shown_name(submission.name)
-        if submission.share == "named" and name:
-            named.append(_line(content, lang, name, objective, networks))
-        else:
-            anonymous.append((objective, networks))
+    named, anonymous = consenting(submissions, briefs, lang)
     label = content.report["anonymous"](lang)
-    return named + [
-        _line(content, lang, label.format(n=number), objective, networks)
-        for number, (objective, networks) in enumerate(sorted(anonymous), start=1)
+    return [_line(content, lang, shown_name(s.name), *briefs(s.answers, lang)) for s in named] + [
+        _line(content, lang, label.format(n=number), *briefs(s.answers, lang))
+        for number, s in enumerate(anonymous, start=1)
     ]
+
+
+def consenting(
+    submissions: list[Submission], briefs: PlanBriefs, lang: Lang
+) -> tuple[list[Submission], list[Submission]]:
+    """Split the students who shared into named and anonymous ones.
+
+    The named ones keep the order they finished in. The anonymous ones are sorted by their
+    excerpt, then by their answers, so that their order tells nothing about who finished when.
+    """
+    named = [s for s in submissions if s.share == "named" and shown_name(s.name)]
+    anonymous = [
+        s
+        for s in submissions
+        if s.share == "anonymous" or (s.share == "named" and not shown_name(s.name))
+    ]
+    anonymous.sort(key=lambda s: (briefs(s.answers, lang), json.dumps(s.answers, sort_keys=True)))
+    return named, anonymous
 
 
 def shown_name(name: str | None) -> str:
@@ -271,11 +284,13 @@ def _line(content: Content, lang: Lang, label: str, objective: str, networks: st
     )
 
 
-def _percent(count: int, report: ClassReport) -> int:
+def percent_of_finished(count: int, report: ClassReport) -> int:
+    """Return a count as a whole percentage of the students who finished, halves up."""
     return _half_up(100 * count / report.finished) if report.finished else 0
 
 
-def _decimal(number: float, lang: Lang) -> str:
+def decimal_shown(number: float, lang: Lang) -> str:
+    """Return a number with one decimal, as each language writes it (83,5 or 83.5)."""
     shown = f"{number:.1f}"
     return shown.replace(".", ",") if lang == "it" else shown
 

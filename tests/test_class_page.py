@@ -44,6 +44,11 @@ class Served:
         async with self.http.get(url) as response:
             return response.status, await response.text()
 
+    async def status(self, url: str) -> int:
+        """The answer's status only: a live stream's body never ends."""
+        async with self.http.get(url) as response:
+            return response.status
+
 
 @asynccontextmanager
 async def serving(store: SqlSessionStore, content: Content) -> AsyncIterator[Served]:
@@ -149,11 +154,17 @@ async def test_each_class_has_its_own_128_bit_page_secret(store: SqlSessionStore
 async def test_every_change_the_page_shows_moves_the_revision(store: SqlSessionStore) -> None:
     classes = ClassStore(store.engine)
     info = await open_class(store)
-    seen = [await classes.revision(info.id)]
+
+    async def revision() -> int:
+        now = await classes.get(info.id)
+        assert now is not None
+        return now.revision
+
+    seen = [await revision()]
 
     async def moved() -> None:
-        now = await classes.revision(info.id)
-        assert now is not None and seen[-1] is not None and now > seen[-1]
+        now = await revision()
+        assert now > seen[-1]
         seen.append(now)
 
     await classes.join(info.id, 50, "en")
@@ -167,7 +178,7 @@ async def test_every_change_the_page_shows_moves_the_revision(store: SqlSessionS
     await classes.close(info.id)
     await moved()
     assert not await classes.set_share(info.id, 999, "named", "Nobody")  # not a student
-    assert await classes.revision(info.id) == seen[-1]
+    assert await revision() == seen[-1]
 
 
 async def test_wrong_truncated_forged_and_expired_secrets_get_404(
@@ -188,8 +199,7 @@ async def test_wrong_truncated_forged_and_expired_secrets_get_404(
             "%3Cscript%3E",
         ):
             for suffix in ("", "/events", "/results.csv"):
-                status, _ = await served.get(prefix + secret + suffix)
-                assert status == 404, (secret, suffix)
+                assert await served.status(prefix + secret + suffix) == 404, (secret, suffix)
         assert (await served.get(served.page_url(other)))[0] == 200
 
         classes = ClassStore(store.engine)
@@ -202,8 +212,8 @@ async def test_wrong_truncated_forged_and_expired_secrets_get_404(
                 await connection.execute(
                     update(ClassRow).where(ClassRow.id == info.id).values(closed_at=closed)
                 )
-            assert (await served.get(served.page_url(info)))[0] == expected, days
-            assert (await served.get(served.page_url(info) + "/results.csv"))[0] == expected
+            for suffix in ("", "/events", "/results.csv"):
+                assert await served.status(served.page_url(info) + suffix) == expected, days
 
 
 async def test_a_class_nobody_joined_shows_zero_and_how_to_join(
@@ -246,6 +256,7 @@ async def test_the_csv_holds_only_consented_results_and_parses_back(
     await finish(store, info.id, 70, named, share="named", name="=SUM(A1)")
     await finish(store, info.id, 71, anonymous, share="anonymous", name="Hidden Name")
     await finish(store, info.id, 72, with_mistake("no_plan"))
+    await finish(store, info.id, 73, with_mistake(None, goal="branding"), share="anonymous")
     async with (
         serving(store, content) as served,
         served.http.get(served.page_url(info) + "/results.csv") as response,
@@ -256,21 +267,32 @@ async def test_the_csv_holds_only_consented_results_and_parses_back(
         body = await response.read()
     assert body.startswith(b"\xef\xbb\xbf")  # spreadsheets read the accents as UTF-8
     rows = list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
-    assert len(rows) == 2 and "Hidden Name" not in body.decode("utf-8-sig")
+    assert len(rows) == 3 and "Hidden Name" not in body.decode("utf-8-sig")
     text = content.text
     goals = {o.id: o.label("en") for o in content.question("goal").options}
     mistakes = {m.id: f"{m.number}. {m.title('en')}" for m in content.mistakes}
-    first, second = rows
+    first, second, third = rows
     assert first[text("page_csv_student")("en")] == "'=SUM(A1)"  # never run as a formula
     assert first[text("page_csv_goal")("en")] == goals["leads"]
     assert first[text("page_csv_networks")("en")] == "Instagram; Facebook"
     assert first[text("page_csv_mistakes")("en")] == mistakes["no_budget"]
     assert first[text("page_csv_readiness")("en")] == str(readiness_score(content, named))
-    assert second[text("page_csv_student")("en")] == "Student 1"
-    assert second[text("page_csv_mistakes")("en")] == mistakes["promo_only"]
+    # The anonymous rows have the numbers the page gives them: "Student 1" is one person.
+    async with serving(store, content) as served:
+        _, html = await served.get(served.page_url(info))
+    for row in (second, third):
+        student, goal = row[text("page_csv_student")("en")], row[text("page_csv_goal")("en")]
+        assert any(line.startswith(f"{student}: {goal} ·") for line in excerpts_in(html))
+    by_goal = {row[text("page_csv_goal")("en")]: row for row in (second, third)}
+    assert by_goal[goals["store"]][text("page_csv_mistakes")("en")] == mistakes["promo_only"]
+    assert by_goal[goals["branding"]][text("page_csv_mistakes")("en")] == ""
     formats = {o.id: o.label("en") for o in content.question("content_types").options}
     expected_formats = f"{formats['photos']}; {formats['short_videos']}"
     assert second[text("page_csv_formats")("en")] == expected_formats
+    assert {second[text("page_csv_student")("en")], third[text("page_csv_student")("en")]} == {
+        "Student 1",
+        "Student 2",
+    }
 
 
 async def test_an_excerpt_shows_only_after_share_and_leaves_after_deletedata(
@@ -329,11 +351,9 @@ async def test_fifty_viewers_cost_one_render_per_change(
     classes = ClassStore(store.engine)
     info = await open_class(store)
     async with serving(store, content) as served:
-        async with asyncio.TaskGroup() as group:
-            streams = [
-                await group.create_task(served.http.get(served.page_url(info) + "/events"))
-                for _ in range(50)
-            ]
+        streams = await asyncio.gather(
+            *(served.http.get(served.page_url(info) + "/events") for _ in range(50))
+        )
         viewers = [Events(response) for response in streams]
         try:
             await asyncio.gather(*(v.next() for v in viewers))
@@ -352,3 +372,33 @@ async def test_fifty_viewers_cost_one_render_per_change(
                 break
             await asyncio.sleep(0.05)
         assert served.pages.feed.viewers(info.id) == 0  # closed pages stop being watched
+
+
+async def test_open_pages_end_when_the_page_expires_or_the_server_stops(
+    store: SqlSessionStore, content: Content
+) -> None:
+    info = await open_class(store)
+    async with serving(store, content) as served, following(served, info) as events:
+        await events.next()
+        await ClassStore(store.engine).close(info.id)
+        await events.until(lambda f: content.text("page_closed")("en") in f)
+        async with store.engine.begin() as connection:
+            expired = dt.datetime.now(dt.UTC) - dt.timedelta(days=8)
+            await connection.execute(
+                update(ClassRow).where(ClassRow.id == info.id).values(closed_at=expired)
+            )
+        async with asyncio.timeout(10):
+            assert await events.response.content.read() == b""  # the stream ended
+    other = await open_class(store, "Still open")
+    pages = ClassPages(ClassStore(store.engine), content, every=0.05)
+    app = web.Application()
+    pages.install(app)
+    port = free_port()
+    runner = await serve_pages(app, port, "127.0.0.1")
+    async with aiohttp.ClientSession() as http:
+        url = f"http://127.0.0.1:{port}/class/{other.page_secret}/events"
+        async with http.get(url) as response:
+            await Events(response).next()
+            async with asyncio.timeout(10):  # an open page must not hold the shutdown up
+                await runner.cleanup()
+                assert await response.content.read() == b""

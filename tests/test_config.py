@@ -138,6 +138,16 @@ def test_public_url_is_where_the_class_pages_are_linked_from() -> None:
     assert load_settings({"PORT": "9000"}, None).pages_url == "http://localhost:9000"
     given = load_settings({"PUBLIC_URL": " https://coach.example.org/ "}, None)
     assert given.pages_url == "https://coach.example.org"
-    for wrong in ("coach.example.org", "ftp://coach.example.org", "https://", "https://x/?a=1"):
+    webhook = {"WEBHOOK_URL": "https://bot.example.org/telegram", "WEBHOOK_SECRET": "s"}
+    assert load_settings(webhook, None).pages_url == "https://bot.example.org"
+    prefixed = load_settings({"PUBLIC_URL": "https://school.example/coach/"}, None)
+    assert prefixed.pages_url == "https://school.example/coach"
+    for wrong in (
+        "coach.example.org",
+        "ftp://coach.example.org",
+        "https://",
+        "https://x/?a=1",
+        "https://x/#top",
+    ):
         with pytest.raises(SettingsError, match="PUBLIC_URL must be an http"):
             load_settings({"PUBLIC_URL": wrong}, None)

@@ -40,6 +40,8 @@ class ClassInfo:
     counts_edited_at: dt.datetime | None
     page_secret: str = ""
     closed_at: dt.datetime | None = None
+    revision: int = 0
+    """Moves at every change the class page shows."""
 
     @property
     def payload(self) -> str:
@@ -104,11 +106,6 @@ class ClassStore:
         async with self._sessions() as db:
             row = await db.scalar(select(ClassRow).where(ClassRow.page_secret == secret))
             return _info(row) if row else None
-
-    async def revision(self, class_id: int) -> int | None:
-        """Return the class's revision, which every change its page shows increases."""
-        async with self._sessions() as db:
-            return await db.scalar(select(ClassRow.revision).where(ClassRow.id == class_id))
 
     async def get(self, class_id: int) -> ClassInfo | None:
         """Return a class by id."""
@@ -271,4 +268,5 @@ def _info(row: ClassRow) -> ClassInfo:
         counts_edited_at=_aware(row.counts_edited_at),
         page_secret=row.page_secret or "",
         closed_at=_aware(row.closed_at),
+        revision=row.revision,
     )

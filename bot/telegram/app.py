@@ -200,8 +200,10 @@ def serve_pages_while_polling(
     """Serve `app` on `port` from start-up to shutdown of a long-polling application.
 
     A port already taken is logged and the bot carries on: the chat matters more than the page.
+    The server stops at shutdown, which follows even a start-up that failed half-way, and
+    before the database is closed.
     """
-    started_up, stopping = application.post_init, application.post_stop
+    started_up, shutting_down = application.post_init, application.post_shutdown
     runner: web.AppRunner | None = None
 
     async def start(application: Application) -> None:  # type: ignore[type-arg]
@@ -217,7 +219,7 @@ def serve_pages_while_polling(
     async def stop(application: Application) -> None:  # type: ignore[type-arg]
         if runner is not None:
             await runner.cleanup()
-        if stopping is not None:
-            await stopping(application)
+        if shutting_down is not None:
+            await shutting_down(application)
 
-    application.post_init, application.post_stop = start, stop
+    application.post_init, application.post_shutdown = start, stop

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, LinkPreviewOptions
-from telegram.error import Forbidden
+from telegram.error import BadRequest, Forbidden
 
 from bot.storage.classes import ClassInfo, ClassStore
 from bot.telegram.roles import may_manage
@@ -49,7 +49,7 @@ class ClassPageLinks:
         info = await self.classes.by_code(payload.removeprefix(PAGE_PAYLOAD_PREFIX))
         if info is None:
             await visit.chat.send(self.views.ui("cls_not_found", lang))
-        elif not await may_manage(context.bot, info.group_chat_id, user_id, [info.teacher_id]):
+        elif not await self._may_manage(context, info, user_id):
             log.info("class page link refused to user %s: not the class's teacher", user_id)
             await visit.chat.send(self.views.ui("cls_not_allowed", lang))
         else:
@@ -80,10 +80,18 @@ class ClassPageLinks:
                 InputFile(csv, filename=RESULTS_FILE[lang]),
                 caption=self.views.ui("cls_results_caption", lang, title=info.title),
             )
-        except Forbidden:  # they never opened the private chat, or blocked the bot
-            log.info("class page link not sent: user %s has no private chat with the bot", user_id)
+        except (Forbidden, BadRequest) as error:  # no private chat yet, blocked, or no such chat
+            log.info("class page link not sent to user %s: %s", user_id, error.message)
             return False
         return True
+
+    @staticmethod
+    async def _may_manage(context: Context, info: ClassInfo, user_id: int) -> bool:
+        """Return True for the class's teacher and the group's admins, False if unknown."""
+        try:
+            return await may_manage(context.bot, info.group_chat_id, user_id, [info.teacher_id])
+        except BadRequest:  # the group is gone, or they are not in it
+            return False
 
     def ask_privately(
         self, context: Context, info: ClassInfo, lang: Lang

@@ -43,6 +43,8 @@ class Viewer:
 
 @dataclass
 class _Watch:
+    """One class followed in this process: its viewers, what they were last given, the task."""
+
     viewers: set[Viewer] = field(default_factory=set)
     revision: int | None = None
     latest: str | None = None
@@ -55,14 +57,19 @@ class ClassFeed:
     def __init__(self, revision: Revision, render: Render, every: float = WATCH_EVERY) -> None:
         self._revision, self._render, self._every = revision, render, every
         self._watches: dict[int, _Watch] = {}
+        self._closed = False
         self.renders = 0
         """How many live parts were rendered: one per change, not one per viewer."""
 
     @contextlib.asynccontextmanager
     async def viewing(self, class_id: int) -> AsyncIterator[Viewer]:
         """Follow a class while the block runs; the first update is its current state."""
-        watch = self._watches.setdefault(class_id, _Watch())
         viewer = Viewer()
+        if self._closed:  # the server is stopping: nothing more to follow
+            viewer.offer(None)
+            yield viewer
+            return
+        watch = self._watches.setdefault(class_id, _Watch())
         watch.viewers.add(viewer)
         if watch.latest is not None:
             viewer.offer(watch.latest)
@@ -73,7 +80,8 @@ class ClassFeed:
         finally:
             watch.viewers.discard(viewer)
             if not watch.viewers:
-                self._watches.pop(class_id, None)
+                if self._watches.get(class_id) is watch:
+                    del self._watches[class_id]
                 if watch.task is not None:
                     watch.task.cancel()
 
@@ -84,6 +92,7 @@ class ClassFeed:
 
     async def close(self) -> None:
         """Tell every viewer the server is stopping, and stop watching."""
+        self._closed = True
         for watch in list(self._watches.values()):
             for viewer in watch.viewers:
                 viewer.offer(None)
@@ -91,6 +100,7 @@ class ClassFeed:
                 watch.task.cancel()
 
     async def _watch(self, class_id: int, watch: _Watch) -> None:
+        """Read the revision until the last viewer leaves; hand out a render at each change."""
         while True:
             try:
                 revision = await self._revision(class_id)
@@ -106,9 +116,12 @@ class ClassFeed:
                         return
             except DATABASE_ERRORS as error:  # the pages wait; the next read may work
                 log.warning("class page: cannot read class %s: %s", class_id, type(error).__name__)
+            except Exception:  # a bug must not freeze every open page while they say "live"
+                log.exception("class page: class %s could not be rendered", class_id)
             await asyncio.sleep(self._every)
 
     @staticmethod
     def _hand_out(watch: _Watch, fragment: str | None) -> None:
+        """Give every viewer of the class this render (None: the page is gone)."""
         for viewer in watch.viewers:
             viewer.offer(fragment)

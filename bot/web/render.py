@@ -11,7 +11,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from bot.web.snapshot import ClassSnapshot
 from flows.content import Content
 from flows.i18n import Lang
-from flows.report import ClassReport
+from flows.report import ClassReport, decimal_shown, percent_of_finished
 from flows.ui_keys import UiKey
 
 MAX_NETWORK_BARS = 6
@@ -93,7 +93,9 @@ class ClassPageRenderer:
             open=info.open,
             joined=report.joined,
             finished=report.finished,
-            readiness=_decimal(report.readiness, lang),
+            readiness=decimal_shown(report.readiness, lang)
+            if report.readiness is not None
+            else "–",
             goals=[_bar(t.label, t.students, report, of) for t in report.objectives],
             networks=[
                 _bar(t.label, t.students, report, of) for t in report.networks[:MAX_NETWORK_BARS]
@@ -167,15 +169,9 @@ class ClassPageRenderer:
 
 
 def _bar(label: str, count: int, report: ClassReport, of: str) -> Bar:
-    percent = round(100 * count / report.finished) if report.finished else 0
-    return Bar(label, count, percent, of.format(count=count, finished=report.finished))
-
-
-def _decimal(number: float | None, lang: Lang) -> str:
-    if number is None:
-        return "–"
-    shown = f"{number:.1f}"
-    return shown.replace(".", ",") if lang == "it" else shown
+    """Return one bar: how many of the finished students, as a length and in words."""
+    shown = of.format(count=count, finished=report.finished)
+    return Bar(label, count, percent_of_finished(count, report), shown)
 
 
 def _inert(cell: str) -> str:

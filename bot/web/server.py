@@ -46,7 +46,7 @@ class ClassPages:
         self.classes = classes
         self.snapshots = ClassSnapshots(classes, content)
         self.renderer = ClassPageRenderer(content)
-        self.feed = ClassFeed(classes.revision, self._live_part, every)
+        self.feed = ClassFeed(self._revision, self._live_part, every)
 
     def install(self, app: web.Application) -> None:
         """Add the page's routes and its static files to an aiohttp app."""
@@ -64,11 +64,12 @@ class ClassPages:
     async def page(self, request: web.Request) -> web.Response:
         """Serve the whole page, showing the class as it is now."""
         info = await self._class(request)
-        base = request.path.rstrip("/")
+        # Relative addresses: behind a proxy that serves the bot under a path, they still hold.
+        secret = info.page_secret
         html = self.renderer.page(
             await self.snapshots.take(info),
-            events_url=base + "/events",
-            results_url=base + "/results.csv",
+            events_url=f"{secret}/events",
+            results_url=f"{secret}/results.csv",
         )
         return web.Response(text=html, content_type="text/html", headers=PRIVATE_PAGE)
 
@@ -90,31 +91,40 @@ class ClassPages:
             self.feed.viewing(info.id) as viewer,
         ):
             gone = asyncio.ensure_future(stream.wait())
+            update: asyncio.Future[str | None] | None = None
             try:
                 while True:
                     update = asyncio.ensure_future(viewer.next())
                     await asyncio.wait({update, gone}, return_when=asyncio.FIRST_COMPLETED)
                     if not update.done():
-                        update.cancel()
                         break  # the page was closed
                     fragment = update.result()
                     if fragment is None:
                         break  # the class is gone, or the server is stopping
                     await stream.send(fragment)
-            except ConnectionResetError:
-                pass
+            except (ConnectionResetError, TimeoutError):
+                pass  # the page went away, or stalled and was cut off
             finally:
                 gone.cancel()
+                if update is not None:
+                    update.cancel()
         return stream
 
     async def _class(self, request: web.Request) -> ClassInfo:
+        """Return the class the address names, or answer 404: wrong, expired, or no such one."""
         secret = request.match_info["secret"]
         info = await self.classes.by_page_secret(secret) if SECRET_SHAPE.fullmatch(secret) else None
         if info is None or not still_online(info):
             raise web.HTTPNotFound()
         return info
 
+    async def _revision(self, class_id: int) -> int | None:
+        """Return the class's revision; None once it is gone or its page has expired."""
+        info = await self.classes.get(class_id)
+        return info.revision if info is not None and still_online(info) else None
+
     async def _live_part(self, class_id: int) -> str | None:
+        """Render the page's changing part; None once the class is gone or its page expired."""
         info = await self.classes.get(class_id)
         if info is None or not still_online(info):
             return None

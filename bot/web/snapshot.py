@@ -28,13 +28,25 @@ class ClassSnapshots:
         self.briefs = PlanBriefs(content)
         self.taken = 0
         """How many snapshots this process has taken: the page's work is counted by change."""
+        self._latest: dict[int, ClassSnapshot] = {}
+        self._turns: dict[int, asyncio.Lock] = {}
 
     async def take(self, info: ClassInfo) -> ClassSnapshot:
-        """Read the class's counts and finished cards, and word its report and results.
+        """Return the class as it is at `info`'s revision, read and worded once per revision.
 
-        The wording runs in a worker thread: the first snapshot of a large class builds every
-        shared card once (seconds for 300), and the chats must not wait for it.
+        Fifty pages opened at once share one snapshot. The wording runs in a worker thread:
+        the first snapshot of a large class builds every shared card once (seconds for 300),
+        and the chats must not wait for it.
         """
+        async with self._turns.setdefault(info.id, asyncio.Lock()):
+            known = self._latest.get(info.id)
+            if known is not None and known.info.revision == info.revision:
+                return known
+            snapshot = await self._take(info)
+            self._latest[info.id] = snapshot
+            return snapshot
+
+    async def _take(self, info: ClassInfo) -> ClassSnapshot:
         self.taken += 1
         joined, _ = await self.classes.counts(info.id)
         finished = await self.classes.finished(info.id)
@@ -52,4 +64,6 @@ class ClassSnapshots:
             lang=info.lang,
             briefs=self.briefs,
         )
-        return ClassSnapshot(info, report, consented_results(self.content, submissions, info.lang))
+        return ClassSnapshot(
+            info, report, consented_results(self.content, submissions, info.lang, self.briefs)
+        )

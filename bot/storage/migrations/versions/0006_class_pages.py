@@ -29,7 +29,7 @@ def upgrade() -> None:
     op.create_index("ix_classes_page_secret", "classes", ["page_secret"], unique=True)
     classes = sa.table("classes", sa.column("id", sa.Integer), sa.column("page_secret"))
     connection = op.get_bind()
-    for (class_id,) in connection.execute(sa.select(classes.c.id)):
+    for (class_id,) in connection.execute(sa.select(classes.c.id)).all():
         connection.execute(
             classes.update()
             .where(classes.c.id == class_id)
