@@ -12,10 +12,11 @@ import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import aiohttp
 from aiohttp import web
-from sqlalchemy import update
+from sqlalchemy import event, update
 
 from bot.sessions import Session
 from bot.storage.classes import ClassInfo, ClassStore, Share
@@ -24,6 +25,7 @@ from bot.storage.repository import SqlSessionStore
 from bot.web.addresses import ClassAddresses
 from bot.web.render import MAX_EXCERPTS
 from bot.web.server import ClassPages, serve_pages
+from bot.web.snapshot import ClassSnapshots
 from flows.conditions import AnswerValue
 from flows.content import Content
 from flows.report import readiness_score
@@ -52,7 +54,7 @@ class Served:
 
 @asynccontextmanager
 async def serving(store: SqlSessionStore, content: Content) -> AsyncIterator[Served]:
-    pages = ClassPages(ClassStore(store.engine), content, every=0.05)
+    pages = ClassPages(ClassSnapshots(ClassStore(store.engine), content), every=0.05)
     app = web.Application()
     pages.install(app)
     port = free_port()
@@ -359,11 +361,23 @@ async def test_fifty_viewers_cost_one_render_per_change(
             await asyncio.gather(*(v.next() for v in viewers))
             assert served.pages.feed.viewers(info.id) == 50
             before = served.pages.feed.renders
-            await classes.join(info.id, 90, "en")
-            fragments = await asyncio.gather(*(v.next() for v in viewers))
-            assert all(shown_count(f, "joined") == "1" for f in fragments)
-            await asyncio.sleep(0.3)  # several more reads of the revision, nothing changed
+            reads: list[str] = []
+
+            def count_reads(*args: Any) -> None:
+                statement = str(args[2])
+                if statement.lstrip().upper().startswith("SELECT") and "memberships" in statement:
+                    reads.append(statement)
+
+            event.listen(store.engine.sync_engine, "before_cursor_execute", count_reads)
+            try:
+                await classes.join(info.id, 90, "en")
+                fragments = await asyncio.gather(*(v.next() for v in viewers))
+                assert all(shown_count(f, "joined") == "1" for f in fragments)
+                await asyncio.sleep(0.3)  # several more reads of the revision, nothing changed
+            finally:
+                event.remove(store.engine.sync_engine, "before_cursor_execute", count_reads)
             assert served.pages.feed.renders == before + 1
+            assert len(reads) == 3  # joined, finished, the finished cards: once, for all 50
         finally:
             for response in streams:
                 response.close()
@@ -390,7 +404,7 @@ async def test_open_pages_end_when_the_page_expires_or_the_server_stops(
         async with asyncio.timeout(10):
             assert await events.response.content.read() == b""  # the stream ended
     other = await open_class(store, "Still open")
-    pages = ClassPages(ClassStore(store.engine), content, every=0.05)
+    pages = ClassPages(ClassSnapshots(ClassStore(store.engine), content), every=0.05)
     app = web.Application()
     pages.install(app)
     port = free_port()

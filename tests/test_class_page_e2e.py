@@ -24,6 +24,7 @@ from bot.storage.classes import ClassStore, Share
 from bot.storage.repository import SqlSessionStore
 from bot.telegram.webhook import pages_app
 from bot.web.server import ClassPages, serve_pages
+from bot.web.snapshot import ClassSnapshots
 from flows.coach import Coach
 from flows.conditions import AnswerValue
 from flows.content import Content
@@ -180,7 +181,7 @@ async def test_a_long_html_title_is_cut_and_deletedata_takes_the_excerpt_off(
     student = tg.user(8700, "Sara", "en")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    pages = ClassPages(ClassStore(store.engine), content)
+    pages = ClassPages(ClassSnapshots(ClassStore(store.engine), content))
     runner = await serve_pages(pages_app(pages, healthy), port, "127.0.0.1")
     title = "<b>5E</b> & <script>alert(1)</script> " * 60  # about 2,000 characters
     try:
@@ -286,7 +287,7 @@ async def test_the_open_page_follows_students_as_they_finish(
     students = [tg.user(9200 + i, name, lang) for i, name in enumerate(("Anna", "Marco"))]
     port = free_port()
     base = f"http://127.0.0.1:{port}"
-    pages = ClassPages(ClassStore(store.engine), content)
+    pages = ClassPages(ClassSnapshots(ClassStore(store.engine), content))
     runner = await serve_pages(pages_app(pages, healthy), port, "127.0.0.1")
     title = "Marketing 4C — Social media per le PMI" if lang == "it" else "Marketing 4C — SMM"
     try:
@@ -379,7 +380,7 @@ async def test_a_class_of_three_hundred_fits_the_projector(
         name = f"Maria Vittoria {i} " * 4
         await finish_student(store, info.id, 5000 + i, answers, share=share, name=name)
     port = free_port()
-    pages = ClassPages(classes, content)
+    pages = ClassPages(ClassSnapshots(classes, content))
     runner = await serve_pages(pages_app(pages, healthy), port, "127.0.0.1")
     try:
         with chromium() as driver:

@@ -37,6 +37,7 @@ from bot.telegram.views import Views
 from bot.telegram.webhook import pages_app, serve_webhook
 from bot.web.addresses import ClassAddresses
 from bot.web.server import ClassPages, serve_pages
+from bot.web.snapshot import ClassSnapshots
 from flows.coach import Coach
 from flows.i18n import LANGS
 from flows.requirements import COMMANDS, GROUP_COMMANDS
@@ -70,12 +71,14 @@ def build_application(
     reminder_every: float = REMINDER_SWEEP_SECONDS,
     poll_sweep_every: float = POLL_SWEEP_SECONDS,
     flood_limit: int | None = FLOOD_LIMIT,
+    snapshots: ClassSnapshots | None = None,
 ) -> Application:  # type: ignore[type-arg]
     """Build the application: Bot API endpoint, rate limiter, handlers, start-up texts.
 
     Every `reminder_every` seconds a job sends the reminders due by `clock`, and every
     `poll_sweep_every` seconds another closes the workshop polls due by then. A user's updates
-    beyond `flood_limit` in `FLOOD_WINDOW` seconds are dropped (None: never).
+    beyond `flood_limit` in `FLOOD_WINDOW` seconds are dropped (None: never). `snapshots` is
+    shared with the class pages the caller serves.
     """
     store = store or SqlSessionStore.from_url(settings.database_url)
     services = Services(
@@ -86,6 +89,7 @@ def build_application(
         CheckinStore(store.engine),
         WorkshopStore(store.engine),
         ClassAddresses(settings.pages_url),
+        snapshots,
     )
     flood_guard = FloodGuard(flood_limit, FLOOD_WINDOW) if flood_limit is not None else None
     screen = Screen(services, flood_guard)
@@ -167,8 +171,9 @@ def run(settings: Settings, coach: Coach) -> None:
     Either way the class pages are served on PORT, next to GET /healthz.
     """
     store = SqlSessionStore.from_url(settings.database_url)
-    application = build_application(settings, coach, store)
-    pages = ClassPages(ClassStore(store.engine), coach.content)
+    snapshots = ClassSnapshots(ClassStore(store.engine), coach.content)
+    application = build_application(settings, coach, store, snapshots=snapshots)
+    pages = ClassPages(snapshots)
 
     async def healthy() -> bool:
         return await database_reachable(store.engine)

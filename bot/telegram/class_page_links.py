@@ -31,9 +31,15 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # a preview would fetch the s
 class ClassPageLinks:
     """Sends the class page's address and the CSV export to the teacher, privately."""
 
-    def __init__(self, classes: ClassStore, views: Views, addresses: ClassAddresses) -> None:
+    def __init__(
+        self,
+        classes: ClassStore,
+        views: Views,
+        addresses: ClassAddresses,
+        snapshots: ClassSnapshots | None = None,
+    ) -> None:
         self.classes, self.views, self.addresses = classes, views, addresses
-        self.snapshots = ClassSnapshots(classes, views.content)
+        self.snapshots = snapshots or ClassSnapshots(classes, views.content)
         self.renderer = ClassPageRenderer(views.content)
 
     def button(self, context: Context, info: ClassInfo) -> InlineKeyboardButton:

@@ -49,7 +49,9 @@ class ClassSessions:
         self.classes = services.classes
         self.content = services.coach.content
         self.pages = ClassViews(services.views)
-        self.links = ClassPageLinks(services.classes, services.views, services.addresses)
+        self.links = ClassPageLinks(
+            services.classes, services.views, services.addresses, services.snapshots
+        )
 
     def text(self, key: UiKey, lang: Lang, **values: object) -> str:
         """Return an escaped UI string."""

@@ -12,6 +12,7 @@ from bot.storage.classes import ClassStore
 from bot.storage.workshops import WorkshopStore
 from bot.telegram.views import Views
 from bot.web.addresses import ClassAddresses
+from bot.web.snapshot import ClassSnapshots
 from flows.coach import Coach
 
 
@@ -26,5 +27,7 @@ class Services:
     checkins: CheckinStore
     workshops: WorkshopStore
     addresses: ClassAddresses = field(default_factory=lambda: ClassAddresses(""))
+    snapshots: ClassSnapshots | None = None
+    """Shared with the class pages of this process, so a class is read and worded once."""
     drawing: Drawing = field(default_factory=Drawing)
     background: Background = field(default_factory=Background)

@@ -9,12 +9,11 @@ from pathlib import Path
 from aiohttp import web
 from aiohttp_sse import sse_response
 
-from bot.storage.classes import ClassInfo, ClassStore
+from bot.storage.classes import ClassInfo
 from bot.web.addresses import PAGE_PREFIX, SECRET_SHAPE, still_online
 from bot.web.feed import WATCH_EVERY, ClassFeed
 from bot.web.render import ClassPageRenderer
 from bot.web.snapshot import ClassSnapshots
-from flows.content import Content
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +39,10 @@ PRIVATE_PAGE = {
 class ClassPages:
     """Serves each class's page at its secret address; a wrong or expired secret gets 404."""
 
-    def __init__(
-        self, classes: ClassStore, content: Content, *, every: float = WATCH_EVERY
-    ) -> None:
-        self.classes = classes
-        self.snapshots = ClassSnapshots(classes, content)
-        self.renderer = ClassPageRenderer(content)
+    def __init__(self, snapshots: ClassSnapshots, *, every: float = WATCH_EVERY) -> None:
+        self.classes = snapshots.classes
+        self.snapshots = snapshots
+        self.renderer = ClassPageRenderer(snapshots.content)
         self.feed = ClassFeed(self._revision, self._live_part, every)
 
     def install(self, app: web.Application) -> None:
