@@ -13,7 +13,7 @@ from bot.config import (
     load_settings,
     read_dotenv,
 )
-from bot.telegram.views import split_messages
+from bot.telegram.views import split_messages, visible_length
 
 
 def test_environment_wins_over_dotenv_which_wins_over_defaults(tmp_path: Path) -> None:
@@ -131,6 +131,17 @@ def test_long_cards_are_split_between_blocks_under_the_limit() -> None:
     assert "".join(messages).count("<b>") == "".join(messages).count("</b>") == 8
     huge = split_messages(["<b>T</b>\n" + "\n".join("y" * 90 for _ in range(60))], limit=1000)
     assert len(huge) > 1 and all(len(m) <= 1000 for m in huge)
+
+
+def test_messages_are_packed_by_the_text_telegram_counts() -> None:
+    bold = ["<b>" + "x" * 90 + "</b>" for _ in range(44)]  # 4,046 visible, 4,354 with the tags
+    assert len("\n\n".join(bold)) > 4096
+    assert split_messages(bold) == ["\n\n".join(bold)]
+    assert visible_length("<b>Tom &amp; Jerry</b>") == len("Tom & Jerry")
+    pins = "\n".join("📌" * 20 for _ in range(105))  # 2,204 characters, 4,304 UTF-16 units
+    parts = split_messages([pins])
+    assert len(parts) == 2 and all(visible_length(part) <= 4096 for part in parts)
+    assert "\n".join(parts) == pins
 
 
 def test_public_url_is_where_the_class_pages_are_linked_from() -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from html import escape
+import re
+from html import escape, unescape
 
 from flows.card import StrategyCard
 from flows.card_sections import Line, card_sections
@@ -12,6 +13,18 @@ from flows.outputs import ClarifyView, MistakeView, Notice, QuestionView
 from flows.ui_keys import UiKey
 
 MAX_MESSAGE = 4096
+"""Telegram's limit, counted on the text a reader sees: after the HTML tags are parsed away."""
+TAG = re.compile(r"<[^>]*>")
+
+
+def visible_length(html: str) -> int:
+    """Return the length Telegram checks: the text without its tags, in UTF-16 code units.
+
+    Every user text is escaped before it joins our HTML, so a `<` always opens one of our tags.
+    UTF-16 units are what Telegram counts its entities in; an emoji may be two of them, so this
+    never undercounts whichever way Telegram counts.
+    """
+    return len(unescape(TAG.sub("", html)).encode("utf-16-le")) // 2
 
 
 class Views:
@@ -113,11 +126,11 @@ def _line_html(line: Line) -> str:
 
 
 def _chunks(head: str, lines: list[str]) -> list[str]:
-    """Group a section's lines into blocks that each fit one message, breaking before a week."""
+    """Group a section's lines into blocks, one per week, so a message may end between weeks."""
     blocks: list[str] = []
     current = [head]
     for line in lines:
-        if line.startswith("\n") and len("\n".join([*current, line])) > MAX_MESSAGE // 2:
+        if line.startswith("\n") and len(current) > 1:
             blocks.append("\n".join(current))
             current = [line.lstrip("\n")]
         else:
@@ -127,22 +140,30 @@ def _chunks(head: str, lines: list[str]) -> list[str]:
 
 
 def split_messages(blocks: list[str], limit: int = MAX_MESSAGE) -> list[str]:
-    """Pack whole blocks into messages under the limit; a block never splits mid-tag."""
+    """Pack whole blocks into messages whose visible text is under the limit.
+
+    A block never splits mid-tag: one too long for a message is cut at a line break (our tags
+    close on the line they open).
+    """
     messages: list[str] = []
     current = ""
     for block in blocks:
         candidate = f"{current}\n\n{block}" if current else block
-        if len(candidate) <= limit:
+        if visible_length(candidate) <= limit:
             current = candidate
             continue
         if current:
             messages.append(current)
         rest = block
-        while len(rest) > limit:  # one huge block: cut at a line break, tags close per line
-            cut = rest.rfind("\n", 0, limit)
-            cut = cut if cut > 0 else limit
-            messages.append(rest[:cut])
-            rest = rest[cut:].lstrip("\n")
+        while visible_length(rest) > limit:
+            lines = rest.split("\n")
+            fits = 1
+            while fits < len(lines) and visible_length("\n".join(lines[: fits + 1])) <= limit:
+                fits += 1
+            if fits == 1 and visible_length(lines[0]) > limit:  # one line longer than a message
+                lines[:1] = [lines[0][:limit], lines[0][limit:]]
+            messages.append("\n".join(lines[:fits]))
+            rest = "\n".join(lines[fits:]).lstrip("\n")
         current = rest
     if current:
         messages.append(current)
