@@ -21,6 +21,9 @@ Share: TypeAlias = Literal["no", "anonymous", "named"]
 MAX_NAME_LENGTH = 40
 """A name longer than this is cut: the excerpt stays one line on a phone."""
 
+MAX_BRIEF = 160
+"""A teacher's own case is quoted by its first words: the report has one line for it."""
+
 GOAL, NETWORKS, FORMATS = "goal", "networks", "content_types"
 """The questions whose answers the report counts."""
 
@@ -56,7 +59,9 @@ class ClassReport:
     lang: Lang
     title: str
     case: str | None
-    """The case study's title; None when each student worked on their own business."""
+    """The case study's title; None for a teacher's own case, or each student's own business."""
+    brief: str | None
+    """The first words of the teacher's own case, when they wrote one."""
     joined: int
     finished: int
     objectives: list[Tally]
@@ -123,14 +128,19 @@ def build_report(
     submissions: list[Submission],
     lang: Lang,
     briefs: PlanBriefs | None = None,
+    brief: str | None = None,
 ) -> ClassReport:
-    """Build the class report from the finished interviews (submissions) of a class."""
+    """Build the class report from the finished interviews (submissions) of a class.
+
+    `brief` is the case the teacher wrote, when they chose none of the ready ones.
+    """
     finished = len(submissions)
     scores = [readiness_score(content, s.answers) for s in submissions]
     return ClassReport(
         lang=lang,
         title=title,
         case=case.title(lang) if case is not None else None,
+        brief=_first_words(brief) if brief and case is None else None,
         joined=max(joined, finished),
         finished=finished,
         objectives=_tally(content, GOAL, submissions, lang),
@@ -152,7 +162,12 @@ def build_report(
 def report_sections(report: ClassReport, content: Content, lang: Lang) -> list[ReportSection]:
     """Return the report as titled blocks of plain text (no markup), in `lang`."""
     say = _Say(content, lang)
-    intro = [say("case", case=report.case) if report.case else say("own_business")]
+    if report.case:
+        intro = [say("case", case=report.case)]
+    elif report.brief:
+        intro = [say("teacher_case", brief=report.brief)]
+    else:
+        intro = [say("own_business")]
     intro.append(say("progress", joined=report.joined, finished=report.finished))
     sections = [ReportSection(say("heading", title=report.title), intro)]
     if report.finished == 0:
@@ -260,6 +275,12 @@ def consenting(
     ]
     anonymous.sort(key=lambda s: (briefs(s.answers, lang), json.dumps(s.answers, sort_keys=True)))
     return named, anonymous
+
+
+def _first_words(brief: str) -> str:
+    """Return a teacher's case on one line, cut to what a report's intro line can hold."""
+    line = " ".join(brief.split())
+    return line if len(line) <= MAX_BRIEF else line[: MAX_BRIEF - 1].rstrip() + "…"
 
 
 def shown_name(name: str | None) -> str:

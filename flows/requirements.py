@@ -202,6 +202,7 @@ REPORT_TEXTS: Mapping[str, frozenset[str]] = MappingProxyType(
         "heading": frozenset({"title"}),
         "case": frozenset({"case"}),
         "own_business": frozenset(),
+        "teacher_case": frozenset({"brief"}),
         "progress": frozenset({"joined", "finished"}),
         "nobody_finished": frozenset(),
         "section_objectives": frozenset(),

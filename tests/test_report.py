@@ -249,6 +249,22 @@ def test_nobody_finished_yet(content: Content, lang: Lang) -> None:
     assert content.report["section_mistakes"](lang) not in lines
 
 
+@pytest.mark.parametrize("lang", ["it", "en"])
+def test_a_teachers_own_case_is_named_not_taken_for_own_businesses(
+    content: Content, lang: Lang
+) -> None:
+    brief = "Una cantina di Asti\nche vende online " + "e in negozio " * 20
+    report = build_report(
+        content, title="4A", case=None, joined=0, submissions=[], lang=lang, brief=brief
+    )
+    intro = report_lines(report, content, lang)[1]
+    assert intro.startswith(
+        content.report["teacher_case"](lang).format(brief="Una cantina di Asti")
+    )
+    assert "\n" not in intro and intro.endswith("…") and len(report.brief or "") <= 160
+    assert content.report["own_business"](lang) not in report_lines(report, content, lang)
+
+
 def test_joined_is_never_below_finished(coach: Coach) -> None:
     report = build_report(
         coach.content,

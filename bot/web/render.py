@@ -18,8 +18,6 @@ MAX_NETWORK_BARS = 6
 """The networks most chosen; the rest would not fit a projector without scrolling."""
 MAX_EXCERPTS = 3
 """Shared excerpts shown at once, a whole line each; the others are counted, all in the CSV."""
-MAX_BRIEF = 160
-"""A teacher's own case is shown by its first words: the page has one line for it."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A spreadsheet runs a cell that starts with one of these as a formula."""
 
@@ -137,13 +135,11 @@ class ClassPageRenderer:
         return out.getvalue().encode("utf-8-sig")
 
     def _plan_for(self, snapshot: ClassSnapshot) -> str:
-        info, lang, text = snapshot.info, snapshot.info.lang, self.content.text
-        if snapshot.report.case is not None:
-            return text("cls_plan_for_case")(lang).format(case=snapshot.report.case)
-        if info.brief:
-            brief = " ".join(info.brief.split())
-            cut = brief if len(brief) <= MAX_BRIEF else brief[: MAX_BRIEF - 1].rstrip() + "…"
-            return f"{text('cls_plan_for_brief')(lang)}: {cut}"
+        report, lang, text = snapshot.report, snapshot.info.lang, self.content.text
+        if report.case is not None:
+            return text("cls_plan_for_case")(lang).format(case=report.case)
+        if report.brief is not None:
+            return f"{text('cls_plan_for_brief')(lang)}: {report.brief}"
         return text("cls_plan_for_own")(lang)
 
     def _words(self, lang: Lang) -> dict[str, str]:

@@ -63,6 +63,7 @@ class ClassSnapshots:
             submissions=submissions,
             lang=info.lang,
             briefs=self.briefs,
+            brief=info.brief,
         )
         return ClassSnapshot(
             info, report, consented_results(self.content, submissions, info.lang, self.briefs)
