@@ -507,7 +507,8 @@ async def test_several_users_finish_while_connections_are_killed_every_200_ms(
 ) -> None:
     coach = Coach(content)
     players = [
-        Player(tg, coach, tg.user(7100 + index, f"User{index}", "en"), answers, think=0.06)
+        # About 2.5 s of answers each: the storm must outlast ten kills however fast the bot is.
+        Player(tg, coach, tg.user(7100 + index, f"User{index}", "en"), answers, think=0.15)
         for index, answers in enumerate(_storm_personas())
     ]
     observer = await postgres.observer()
