@@ -169,6 +169,8 @@ async def test_every_change_the_page_shows_moves_the_revision(store: SqlSessionS
         assert now > seen[-1]
         seen.append(now)
 
+    await classes.set_case(info.id, "pizzeria")
+    await moved()
     await classes.join(info.id, 50, "en")
     await moved()
     await finish(store, info.id, 51, with_mistake(None))

@@ -130,7 +130,7 @@ class ClassStore:
 
     async def set_case(self, class_id: int, case_id: str | None) -> None:
         """Set the case study the students plan for (None: their own business)."""
-        await self._update(class_id, case_id=case_id)
+        await self._update(class_id, case_id=case_id, revision=_next_revision)
 
     async def set_announcement(self, class_id: int, message_id: int) -> None:
         """Remember the group message that shows the class and its counts."""

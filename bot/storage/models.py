@@ -119,7 +119,7 @@ class ClassRow(Base):
     page_secret: Mapped[str | None] = mapped_column(String(32), unique=True, index=True)
     """The unguessable part of the class page's address; never shown in the group."""
     revision: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    """Counts every change the class page shows (join, finish, consent, erasure, closing)."""
+    """Counts every change the class page shows (case, join, finish, consent, erasure, closing)."""
 
 
 class MembershipRow(Base):
