@@ -9,8 +9,8 @@ import datetime as dt
 import io
 import re
 import secrets
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -349,6 +349,40 @@ async def test_three_hundred_students_fit_one_screen(
         assert f"{made} of 300" in html
 
 
+@contextmanager
+def membership_reads(store: SqlSessionStore) -> Iterator[list[str]]:
+    """The SELECTs on memberships the engine runs meanwhile: what a class snapshot reads."""
+    reads: list[str] = []
+
+    def count(*args: Any) -> None:
+        statement = str(args[2])
+        if statement.lstrip().upper().startswith("SELECT") and "memberships" in statement:
+            reads.append(statement)
+
+    event.listen(store.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        yield reads
+    finally:
+        event.remove(store.engine.sync_engine, "before_cursor_execute", count)
+
+
+async def test_fifty_pages_opened_at_once_share_one_snapshot(
+    store: SqlSessionStore, content: Content
+) -> None:
+    info = await open_class(store)
+    await finish(store, info.id, 95, with_mistake("no_plan"), share="anonymous")
+    async with serving(store, content) as served:
+        for joined in ("1", "2"):
+            with membership_reads(store) as reads:
+                pages = await asyncio.gather(
+                    *(served.get(served.page_url(info)) for _ in range(50))
+                )
+            assert all(status == 200 for status, _ in pages)
+            assert {shown_count(html, "joined") for _, html in pages} == {joined}
+            assert len(reads) == 3  # one snapshot of this revision, for all 50
+            await ClassStore(store.engine).join(info.id, 96, "en")  # a new revision
+
+
 async def test_fifty_viewers_cost_one_render_per_change(
     store: SqlSessionStore, content: Content
 ) -> None:
@@ -363,21 +397,11 @@ async def test_fifty_viewers_cost_one_render_per_change(
             await asyncio.gather(*(v.next() for v in viewers))
             assert served.pages.feed.viewers(info.id) == 50
             before = served.pages.feed.renders
-            reads: list[str] = []
-
-            def count_reads(*args: Any) -> None:
-                statement = str(args[2])
-                if statement.lstrip().upper().startswith("SELECT") and "memberships" in statement:
-                    reads.append(statement)
-
-            event.listen(store.engine.sync_engine, "before_cursor_execute", count_reads)
-            try:
+            with membership_reads(store) as reads:
                 await classes.join(info.id, 90, "en")
                 fragments = await asyncio.gather(*(v.next() for v in viewers))
                 assert all(shown_count(f, "joined") == "1" for f in fragments)
                 await asyncio.sleep(0.3)  # several more reads of the revision, nothing changed
-            finally:
-                event.remove(store.engine.sync_engine, "before_cursor_execute", count_reads)
             assert served.pages.feed.renders == before + 1
             assert len(reads) == 3  # joined, finished, the finished cards: once, for all 50
         finally:

@@ -29,8 +29,8 @@ class ClassAddresses:
         return f"{self.page(info)}/results.csv"
 
 
-def still_online(info: ClassInfo, now: dt.datetime | None = None) -> bool:
+def still_online(info: ClassInfo) -> bool:
     """Return True while the class is open, and for 7 days after it closed."""
     if info.open or info.closed_at is None:
         return True
-    return (now or dt.datetime.now(dt.UTC)) - info.closed_at < KEPT_AFTER_CLOSING
+    return dt.datetime.now(dt.UTC) - info.closed_at < KEPT_AFTER_CLOSING

@@ -26,8 +26,6 @@ class ClassSnapshots:
     def __init__(self, classes: ClassStore, content: Content) -> None:
         self.classes, self.content = classes, content
         self.briefs = PlanBriefs(content)
-        self.taken = 0
-        """How many snapshots this process has taken: the page's work is counted by change."""
         self._latest: dict[int, ClassSnapshot] = {}
         self._turns: dict[int, asyncio.Lock] = {}
 
@@ -47,7 +45,6 @@ class ClassSnapshots:
             return snapshot
 
     async def _take(self, info: ClassInfo) -> ClassSnapshot:
-        self.taken += 1
         joined, _ = await self.classes.counts(info.id)
         finished = await self.classes.finished(info.id)
         submissions = [Submission(f.answers, f.share, f.name) for f in finished]
