@@ -46,6 +46,8 @@ class Session:
     unsaved_card: bool = False
     class_id: int | None = None
     stored_lang: Lang | None = None
+    card_id: int | None = None
+    """The stored card this interview just made, once saved (not itself stored)."""
 
     @property
     def active(self) -> bool:

@@ -105,6 +105,8 @@ class StrategyCard:
     """Labels of the calendar file, with their own {placeholders} left to fill."""
     time: TimeBudget
     promo_percent: int
+    made_on: dt.date
+    """The day the card was built for: building it again for this day gives the same card."""
 
     @property
     def posts_per_week(self) -> int:
@@ -219,6 +221,7 @@ def build_card(
         calendar_labels={key: card.phrases[key](lang) for key in CALENDAR_LABELS},
         time=budget,
         promo_percent=mix.promo,
+        made_on=today,
     )
 
 

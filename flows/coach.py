@@ -62,9 +62,11 @@ class Coach:
         self._readers: dict[tuple[str, tuple[str, ...]], ChoiceReader] = {}
         self.replies = TypedReplies(content)
 
-    def build_card(self, answers: Answers, lang: Lang) -> StrategyCard:
-        """Build a card for these answers, with its calendar from the next Monday."""
-        return build_card(self.content, answers, lang, self.today())
+    def build_card(
+        self, answers: Answers, lang: Lang, made_on: dt.date | None = None
+    ) -> StrategyCard:
+        """Build a card for these answers, dated from today (or the day it was first made)."""
+        return build_card(self.content, answers, lang, made_on or self.today())
 
     def new_interview(self, lang: Lang) -> Interview:
         """Start a new interview at the first question."""

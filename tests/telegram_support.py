@@ -318,3 +318,38 @@ async def serves_class_pages(database_url: str, port: int) -> None:
             assert response.status == 200 and '<h1 class="title">4B</h1>' in await response.text()
         async with http.get(f"{base}/class/{'x' * 22}") as response:
             assert response.status == 404
+
+
+async def consent_given(tg: FakeTelegram, card: BotMessage, label: str) -> BotMessage:
+    """Wait until the card's consent button with this label shows the tick; return the card."""
+
+    def ticked() -> BotMessage | None:
+        now = next(m for m in tg.messages(card.chat_id) if m.message_id == card.message_id)
+        return now if any(t == f"✅ {label}" for row in now.buttons for t, _ in row) else None
+
+    return await tg.wait_for(ticked, 20)
+
+
+TAB = "tab:"
+SHOWN = "▸ "
+
+
+def tab_buttons(message: BotMessage) -> list[tuple[str, str]]:
+    """The message's tab buttons, as (label, callback data), in order."""
+    return [(text, data) for row in message.buttons for text, data in row if data and TAB in data]
+
+
+def card_messages(tg: FakeTelegram, chat_id: int) -> list[BotMessage]:
+    """The bot's messages in the chat that carry card tabs."""
+    return [m for m in tg.messages(chat_id) if tab_buttons(m)]
+
+
+async def show_tab(tg: FakeTelegram, user: FakeUser, card: BotMessage, data: str) -> BotMessage:
+    """Tap a tab and wait until the card's message shows it marked."""
+    await user.tap(card, callback_data=data)
+
+    def marked() -> BotMessage | None:
+        now = next(m for m in tg.messages(card.chat_id) if m.message_id == card.message_id)
+        return now if any(t.startswith(SHOWN) and d == data for t, d in tab_buttons(now)) else None
+
+    return await tg.wait_for(marked, 10)

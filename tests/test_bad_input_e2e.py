@@ -30,6 +30,7 @@ from tests.personas import CAREFUL_BAKERY
 from tests.telegram_support import (
     button,
     class_announcement,
+    consent_given,
     current_question,
     option_label,
     play_in_telegram,
@@ -145,7 +146,7 @@ async def test_class_title_and_student_names_with_markup_are_shown_as_typed(
             await play_in_telegram(tg, coach, student, CAREFUL_BAKERY, lang="en")
             ask = await _bot_says(tg, student.chat.id, content.text("cls_share_question").en[:30])
             await student.tap(ask, button_text=content.text(share).en)
-            await _bot_says(tg, student.chat.id, content.text("cls_share_thanks").en)
+            await consent_given(tg, ask, content.text(share).en)
         before = len(tg.messages(group.id))
         await teacher.send("/report", chat=group)
         await tg.wait_for(lambda: [m for m in tg.messages(group.id)[before:] if m.photo], 30)

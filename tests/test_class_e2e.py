@@ -17,6 +17,7 @@ from tests.fake_telegram import BotMessage, FakeTelegram, FakeUser
 from tests.personas import CAREFUL_BAKERY, MISTAKE_TRIGGERS, play
 from tests.telegram_support import (
     class_announcement,
+    consent_given,
     current_question,
     open_poll,
     play_in_telegram,
@@ -72,11 +73,13 @@ async def test_a_class_of_thirty_and_its_report(
                 return  # joined, never finished
             lang: Lang = "it" if i % 2 else "en"
             await play_in_telegram(tg, coach, student, student_answers(i), lang=lang)
+            # The consent question and its buttons end the card's own message, under its tabs.
             share_words = content.text("cls_share_question")(lang)[:30]
             ask = await says(tg, student.chat.id, share_words)
+            assert any(d and d.startswith("tab:") for row in ask.buttons for _, d in row)
             choice: UiKey = ("cls_share_anonymous", "cls_share_named", "cls_share_no")[i % 3]
             await student.tap(ask, button_text=content.text(choice)(lang))
-            await says(tg, student.chat.id, content.text("cls_share_thanks")(lang))
+            await consent_given(tg, ask, content.text(choice)(lang))
 
         await asyncio.gather(*(take_part(i, s) for i, s in enumerate(students)))
 

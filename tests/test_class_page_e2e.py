@@ -34,6 +34,7 @@ from tests.fake_telegram import BotMessage, FakeChat, FakeTelegram, FakeUser
 from tests.personas import CAREFUL_BAKERY, MISTAKE_TRIGGERS
 from tests.telegram_support import (
     class_announcement,
+    consent_given,
     free_port,
     play_in_telegram,
     running_bot,
@@ -98,7 +99,7 @@ async def finish_interview(
 ) -> BotMessage:
     """A student joins by the link and answers everything; return the consent question.
 
-    The class counts the card as finished before that question is sent.
+    The class counts the card as finished before the card, which asks it, is sent.
     """
     content, lang = coach.content, teacher_lang(student)
     await student.send(f"/start {payload}")
@@ -111,8 +112,9 @@ async def share_choice(
 ) -> None:
     """The student answers the consent question."""
     lang = teacher_lang(student)
-    await student.tap(ask, button_text=content.text(choice)(lang))
-    await says(tg, student.chat.id, content.text("cls_share_thanks")(lang)[:12])
+    label = content.text(choice)(lang)
+    await student.tap(ask, button_text=label)
+    await consent_given(tg, ask, label)
 
 
 async def take_part(

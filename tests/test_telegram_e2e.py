@@ -19,11 +19,14 @@ from tests.fake_telegram import BotMessage, FakeTelegram
 from tests.personas import CAREFUL_BAKERY, MISTAKE_TRIGGERS
 from tests.telegram_support import (
     button,
+    card_messages,
     current_question,
     option_label,
     play_in_telegram,
     running_bot,
+    show_tab,
     start_bot_process,
+    tab_buttons,
     ui_label,
 )
 
@@ -256,10 +259,13 @@ async def test_a_careful_english_owner_gets_no_warning_and_an_english_card(
         await user.send("/start")
         await play_in_telegram(tg, coach, user, CAREFUL_BAKERY, lang="en")
         await tg.wait_for(lambda: _documents(tg, user.chat.id))
-    texts = [m.text for m in tg.messages(user.chat.id) if m.from_bot]
+        texts = [m.text for m in tg.messages(user.chat.id) if m.from_bot]
+        (card,) = card_messages(tg, user.chat.id)
+        mistakes_tab = next(d for t, d in tab_buttons(card) if "Mistakes" in t)
+        mistakes = await show_tab(tg, user, card, mistakes_tab)
     assert not any("⚠️ Common mistake" in t for t in texts)
-    start = next(i for i, t in enumerate(texts) if "📋 Your social media strategy" in t)
-    assert "None of the six common mistakes" in "\n".join(texts[start:])
+    assert "📋 Your social media strategy" in card.text
+    assert "None of the six common mistakes" in mistakes.text
     assert _documents(tg, user.chat.id)[-1].document_name == "editorial-plan.ics"
 
 

@@ -109,20 +109,25 @@ class SqlSessionStore:
                         await _prune(connection)
                 await _save_user(connection, session)
                 await _save_interview(connection, session)
+                card_id = None
                 if session.unsaved_card:
-                    await connection.execute(
-                        insert(CardRow).values(
+                    card_id = await connection.scalar(
+                        insert(CardRow)
+                        .values(
                             user_id=session.user_id,
                             chat_id=session.chat_id,
                             interview_id=session.record_id,
                             lang=session.card_lang or session.lang,
                             answers=dict(session.card_answers or {}),
                         )
+                        .returning(CardRow.id)
                     )
         except IntegrityError as error:
             if update_id is not None and await self.seen(update_id):
                 raise DuplicateUpdateError(update_id) from error
             raise
+        if card_id is not None:
+            session.card_id = card_id
         session.unsaved_card = False
         session.stored_lang = session.lang
 

@@ -162,3 +162,13 @@ FEATURES: tuple[type[CallbackData], ...] = (
     ReminderTap,
     CheckinTap,
 )
+
+
+@dataclass(frozen=True)
+class CardTabTap(CallbackData):
+    """A tab of a card shown as one message: the card, the day it was made for, the tab."""
+
+    PREFIX = "tab"
+    card_id: str
+    day: str
+    tab: str

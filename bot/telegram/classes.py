@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import logging
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.error import BadRequest
 
 from bot.coaching.interview import InterviewCases
@@ -16,6 +17,7 @@ from bot.telegram.callbacks import CaseTap, ShareTap, stored_id
 from bot.telegram.chat import message_gone
 from bot.telegram.class_page_links import ClassPageLinks
 from bot.telegram.class_views import ClassViews
+from bot.telegram.consent import consent_rows, is_consent_row
 from bot.telegram.roles import may_manage
 from bot.telegram.services import Services
 from bot.telegram.updates import GROUPS, Context, Visitor, language_of, tapped
@@ -31,14 +33,6 @@ log = logging.getLogger(__name__)
 COUNTS_EVERY = dt.timedelta(seconds=20)
 """At most three count edits a minute: a group allows a bot about 20 messages a minute."""
 OWN = "own"
-
-
-SHARE_LABELS: dict[str, UiKey] = {
-    "anonymous": "cls_share_anonymous",
-    "named": "cls_share_named",
-    "no": "cls_share_no",
-}
-"""The consent buttons under a finished card: a ShareTap choice and its label's key."""
 
 
 class ClassSessions:
@@ -190,14 +184,11 @@ class ClassSessions:
         return reply
 
     async def card_finished(self, visit: Visitor, session: Session, context: Context) -> None:
-        """Count a class student's finished card and ask what they agree to share."""
+        """Count a class student's finished card (its consent buttons are under the card)."""
         class_id = session.class_id
         if class_id is None:
             return
         await self.classes.finish(class_id, visit.sender.user_id)
-        lang = session.lang
-        markup = self._share_markup(class_id, lang)
-        await visit.chat.send(self.text("cls_share_question", lang), markup)
         info = await self.classes.get(class_id)
         if info is not None:
             await self.refresh_counts(context, info)
@@ -218,29 +209,29 @@ class ClassSessions:
             log.info("refused a share button from user %s: not in that class", user_id)
             await query.answer(self.content.text("tg_unknown_button")(lang))
             return
-        await query.answer()
-        if query.message is not None:  # the buttons stay: consent can be changed or withdrawn
-            await context.bot.edit_message_text(
-                self.text("cls_share_thanks", lang),
-                query.message.chat.id,
-                query.message.message_id,
-                reply_markup=self._share_markup(class_id, lang, choice),
-            )
-
-    def _share_markup(
-        self, class_id: int, lang: Lang, chosen: Share | None = None
-    ) -> InlineKeyboardMarkup:
-        """Return the consent buttons, the student's current choice ticked."""
-        rows = [
-            [
-                InlineKeyboardButton(
-                    ("✅ " if choice == chosen else "") + self.content.text(key)(lang),
-                    callback_data=ShareTap(str(class_id), choice).pack(),
+        # The buttons stay, the choice ticked: consent can be changed or withdrawn. The card
+        # above them stays as it is; the thanks is the tap's own short note.
+        answered = asyncio.ensure_future(query.answer(self.content.text("cls_share_thanks")(lang)))
+        try:
+            message = query.message
+            if isinstance(message, Message):
+                await context.bot.edit_message_reply_markup(
+                    message.chat.id,
+                    message.message_id,
+                    reply_markup=self._ticked(message, class_id, lang, choice),
                 )
-            ]
-            for choice, key in SHARE_LABELS.items()
-        ]
-        return InlineKeyboardMarkup(rows)
+        finally:
+            await answered
+
+    def _ticked(
+        self, message: Message, class_id: int, lang: Lang, chosen: Share
+    ) -> InlineKeyboardMarkup:
+        """Return the message's buttons with the consent rows showing the student's choice."""
+        rows = message.reply_markup.inline_keyboard if message.reply_markup else ()
+        kept = [list(row) for row in rows if not is_consent_row(row)]
+        return InlineKeyboardMarkup(
+            [*kept, *consent_rows(self.services.views, class_id, lang, chosen)]
+        )
 
     # Shared
 

@@ -9,9 +9,11 @@ from telegram.constants import ChatAction
 
 from bot.background import Background
 from bot.drawing import Drawing
+from bot.telegram.card_tabs import CardTabs
 from bot.telegram.chat import Chat
+from bot.telegram.consent import consent_question, consent_rows
 from bot.telegram.keyboards import reminder_keyboard
-from bot.telegram.views import Views
+from bot.telegram.views import MAX_MESSAGE, Views, split_messages, visible_length
 from flows.card import StrategyCard
 from flows.i18n import Lang
 from flows.render_calendar import render_calendar_ics
@@ -36,6 +38,7 @@ class CardDelivery:
 
     def __init__(self, views: Views, drawing: Drawing, background: Background) -> None:
         self.views, self.drawing, self.background = views, drawing, background
+        self.tabs = CardTabs(views)
 
     async def send(
         self,
@@ -43,13 +46,56 @@ class CardDelivery:
         card: StrategyCard,
         lead: list[str] | None = None,
         edit_message_id: int | None = None,
+        *,
+        card_id: int | None = None,
+        consent_for: int | None = None,
     ) -> None:
         """Post the card's text after the lead blocks, then its files.
 
-        With `edit_message_id`, the first message replaces that one.
+        A stored card (`card_id`) is one message with tabs, sharing a message with the lead when
+        they fit; any other goes whole, in as few messages as fit. With `edit_message_id`, the
+        first message replaces that one. A class student's card (`consent_for` names the class)
+        ends with the question of what the teacher may see of it, and its buttons.
         """
-        await chat.post([*(lead or []), *self.views.card(card)], edit_message_id)
+        if card_id is None:
+            await chat.post([*(lead or []), *self.views.card(card)], edit_message_id)
+        else:
+            await self._send_tabbed(
+                chat,
+                card,
+                card_id,
+                lead or [],
+                edit_message_id=edit_message_id,
+                consent_for=consent_for,
+            )
         self.background.start(self.send_files(chat, card))
+
+    async def _send_tabbed(
+        self,
+        chat: Chat,
+        card: StrategyCard,
+        card_id: int,
+        lead: list[str],
+        *,
+        edit_message_id: int | None,
+        consent_for: int | None,
+    ) -> None:
+        lang = card.lang
+        footer = consent_question(self.views, lang) if consent_for is not None else None
+        below = consent_rows(self.views, consent_for, lang) if consent_for is not None else []
+        tabs = self.tabs.tabs(card, footer)
+        markup = self.tabs.keyboard(tabs, 0, card_id, card, below)
+        messages = split_messages(lead) if lead else []
+        first = tabs[0].html
+        if messages and visible_length(f"{messages[-1]}\n\n{first}") <= MAX_MESSAGE:
+            messages[-1] = f"{messages[-1]}\n\n{first}"
+        else:
+            messages.append(first)
+        *before, last = messages
+        for html in before:
+            await chat.replace(edit_message_id, html)
+            edit_message_id = None
+        await chat.replace(edit_message_id, last, markup)
 
     async def send_files(self, chat: Chat, card: StrategyCard) -> None:
         """Send the card's .ics calendar, then its PNG pages (albums when there are several).

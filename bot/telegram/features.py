@@ -19,6 +19,7 @@ from telegram.ext import (
 from bot.coaching.interview import InterviewCases
 from bot.telegram.callbacks import (
     AnswerTap,
+    CardTabTap,
     CardTap,
     CaseTap,
     CheckinTap,
@@ -131,6 +132,7 @@ class Features:
             (starts_interview, interview.plan_tap),
             (CheckinTap.matches, self.checkins.tap),
             (CardTap.matches, self.cards.open),
+            (CardTabTap.matches, self.cards.tab),
             (EraseTap.matches, self.privacy.erase),
             (CaseTap.matches, classes.choose_case),
             (ShareTap.matches, classes.share),

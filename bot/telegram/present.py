@@ -63,7 +63,16 @@ class InterviewPresenter:
             keyboard = clarify_keyboard(final, reply.session.interview_id)
             return (await chat.send(html, keyboard)).message_id
         if isinstance(final, CardView):
-            await self.delivery.send(chat, final.card, [*lead, *head, *above, *notices], target)
+            blocks = [*lead, *head, *above, *notices]
+            session = reply.session
+            await self.delivery.send(
+                chat,
+                final.card,
+                blocks,
+                target,
+                card_id=session.card_id,
+                consent_for=session.class_id,
+            )
             return None
         notes = ["\n".join(notices)] if notices else []
         await chat.post([*lead, *head, *above, *notes], target)

@@ -6,7 +6,7 @@ import re
 from html import escape, unescape
 
 from flows.card import StrategyCard
-from flows.card_sections import Line, card_sections
+from flows.card_sections import Line, Section, card_sections
 from flows.content import Content
 from flows.i18n import Lang
 from flows.outputs import ClarifyView, MistakeView, Notice, QuestionView
@@ -83,14 +83,23 @@ class Views:
 
     def card(self, card: StrategyCard) -> list[str]:
         """Render the card as HTML messages, each under Telegram's 4,096 characters."""
-        blocks = [f"<b>📋 {escape(card.titles['heading'])}</b>"]
+        blocks = [self.card_heading(card)]
         for section in card_sections(card):
-            icon = SECTION_ICONS.get(section.key, "•")
-            head = f"<b>{icon} {escape(section.title)}</b>"
-            lines = [_line_html(line) for line in section.lines]
-            # A long section (the calendar) goes out in pieces that each start on a week.
-            blocks += _chunks(head, lines)
+            blocks += self.section_blocks(section)
         return split_messages(blocks)
+
+    def card_heading(self, card: StrategyCard) -> str:
+        """Render the card's title line."""
+        return f"<b>📋 {escape(card.titles['heading'])}</b>"
+
+    def section_blocks(self, section: Section) -> list[str]:
+        """Render a section as blocks that each start on a week.
+
+        A message may end between two blocks, so a long calendar goes out in whole weeks.
+        """
+        icon = SECTION_ICONS.get(section.key, "•")
+        head = f"<b>{icon} {escape(section.title)}</b>"
+        return _chunks(head, [_line_html(line) for line in section.lines])
 
 
 SECTION_ICONS = {
