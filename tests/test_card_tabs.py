@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.storage.repository import SqlSessionStore
-from bot.telegram.views import MAX_MESSAGE, Views
+from bot.telegram import card_tabs
+from bot.telegram.views import MAX_MESSAGE, Views, visible_length
 from flows.coach import Coach
 from flows.conditions import AnswerValue
 from flows.content import Content
@@ -148,3 +149,23 @@ async def test_a_class_students_card_asks_for_consent_under_its_tabs(
     # Another tab keeps the question, and the choice stays ticked.
     assert week.text.endswith(question) and week.text != card.text
     assert any(t == f"✅ {anonymous}" for row in week.buttons for t, _ in row)
+
+
+def test_a_tab_longer_than_a_message_becomes_numbered_parts_each_under_the_title(
+    content: Content, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    coach = Coach(content)
+    card = play(coach, EVERY_MISTAKE, "en").card.card
+    views = Views(content)
+    whole = set(parse_html("\n".join(views.card(card)))[0].split("\n"))
+    monkeypatch.setattr(card_tabs, "TAB_LIMIT", 1200)
+    tabs = card_tabs.CardTabs(views).tabs(card)
+    labels = [tab.label for tab in tabs]
+    assert any(label.endswith("(1/2)") for label in labels), labels
+    heading = views.card_heading(card)
+    on_tabs: set[str] = set()
+    for tab in tabs:
+        assert tab.html.startswith(heading)
+        assert visible_length(tab.html) <= 1200 + 200  # the first tab's hint comes on top
+        on_tabs |= set(parse_html(tab.html)[0].split("\n"))
+    assert not [line for line in whole if line.strip() and line not in on_tabs]

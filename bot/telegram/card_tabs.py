@@ -55,7 +55,7 @@ class CardTabs:
         for label_key, row, keys in TAB_GROUPS:
             label = self.views.content.text(label_key)(lang)
             sections = [by_key[key] for key in keys if key in by_key]
-            if keys == (WEEKS_SECTION,):
+            if keys == (WEEKS_SECTION,) and sections:
                 for number, week in enumerate(_weeks(sections[0]), start=1):
                     blocks = self.views.section_blocks(week)
                     tabs += self._tab(label.format(n=number), row, heading, blocks, card)
@@ -104,8 +104,13 @@ class CardTabs:
     def _tab(
         self, label: str, row: int, heading: str, blocks: list[str], card: StrategyCard
     ) -> list[CardTab]:
-        """One tab, or several numbered ones when its text is longer than a message."""
-        pages = split_messages([heading, *blocks], TAB_LIMIT)
+        """One tab, or several numbered ones when its text is longer than a message.
+
+        Every page starts with the card's title, which is also where a tap finds what the
+        message showed above the card.
+        """
+        room = TAB_LIMIT - visible_length(heading) - 2
+        pages = [f"{heading}\n\n{page}" for page in split_messages(blocks, room)]
         if len(pages) == 1:
             return [CardTab(label, row, pages[0])]
         part = self.views.content.text("tg_tab_part")(card.lang)
