@@ -169,3 +169,27 @@ def test_a_tab_longer_than_a_message_becomes_numbered_parts_each_under_the_title
         assert visible_length(tab.html) <= 1200 + 200  # the first tab's hint comes on top
         on_tabs |= set(parse_html(tab.html)[0].split("\n"))
     assert not [line for line in whole if line.strip() and line not in on_tabs]
+
+
+async def test_in_a_group_only_the_cards_owner_turns_its_tabs(
+    tg: FakeTelegram, content: Content, store: SqlSessionStore
+) -> None:
+    coach = Coach(content)
+    group = tg.group_chat(7106, "Bottega")
+    owner, neighbour = tg.user(7107, "Lia", "en"), tg.user(7108, "Max", "en")
+    async with running_bot(tg, coach, store):
+        await owner.send("/plan", chat=group)
+        await play_in_telegram(tg, coach, owner, CAREFUL_BAKERY, lang="en", chat=group)
+        await tg.wait_for(lambda: any(m.document for m in tg.messages(group.id)), 30)
+        (card,) = card_messages(tg, group.id)
+        edits = [c for c in tg.calls_in(group.id) if c[0] == "editMessageText"]
+        await neighbour.tap(card, callback_data=tab_buttons(card)[1][1])
+        alert = await tg.wait_for(
+            lambda: next((a for a in tg.callback_answers if a.get("show_alert")), None)
+        )
+        assert [c for c in tg.calls_in(group.id) if c[0] == "editMessageText"] == edits
+        turned = await show_tab(tg, owner, card, tab_buttons(card)[1][1])
+    assert alert["text"] == content.text("tg_tab_gone").en
+    assert turned.text != card.text and f"{SHOWN}{tab_buttons(card)[1][0]}" in {
+        t for row in turned.buttons for t, _ in row
+    }
