@@ -31,7 +31,7 @@ QUIET = 3600.0
 def statements(store: SqlSessionStore) -> Iterator[list[str]]:
     """Record every SQL statement sent to the database, and each commit, while inside."""
     seen: list[str] = []
-    engine = store.engine.sync_engine
+    engines = {store.engine.sync_engine, store.hot_engine}  # one object on PostgreSQL
 
     def executed(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         seen.append(" ".join(statement.split()))
@@ -39,13 +39,15 @@ def statements(store: SqlSessionStore) -> Iterator[list[str]]:
     def committed(_conn: Any) -> None:
         seen.append("COMMIT")
 
-    event.listen(engine, "before_cursor_execute", executed)
-    event.listen(engine, "commit", committed)
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", executed)
+        event.listen(engine, "commit", committed)
     try:
         yield seen
     finally:
-        event.remove(engine, "before_cursor_execute", executed)
-        event.remove(engine, "commit", committed)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", executed)
+            event.remove(engine, "commit", committed)
 
 
 async def _question(tg: FakeTelegram, chat_id: int, words: str) -> BotMessage:

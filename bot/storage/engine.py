@@ -34,22 +34,32 @@ def sqlite_path(url: URL) -> Path | None:
     return Path(url.database)
 
 
+SQLITE_CONNECT_ARGS = {"timeout": 30}
+"""Seconds a connection waits for another process's write before it gives up."""
+
+
+def on_sqlite_connect(engine: Engine) -> None:
+    """Switch on WAL, foreign keys and WAL's usual sync level on each new SQLite connection."""
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(connection: Any, _record: Any) -> None:
+        cursor = connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+
 def create_engine(url: str) -> AsyncEngine:
     """Create an async engine; for SQLite, make its folder and switch on WAL and foreign keys."""
     parsed = make_url(url)
     path = sqlite_path(parsed)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        engine = create_async_engine(parsed, connect_args={"timeout": 30}, hide_parameters=True)
-
-        @event.listens_for(engine.sync_engine, "connect")
-        def _on_connect(connection: Any, _record: Any) -> None:
-            cursor = connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-            cursor.close()
-
+        engine = create_async_engine(
+            parsed, connect_args=dict(SQLITE_CONNECT_ARGS), hide_parameters=True
+        )
+        on_sqlite_connect(engine.sync_engine)
         return engine
     # A server closes connections (restarts, failovers, idle timeouts): a pooled one is tried
     # before use and replaced if dead. Errors never show the parameters (user text).

@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Any, cast
 
-from sqlalchemy import and_, bindparam, delete, exists, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    and_,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
 from bot.sessions import CardRecord, DuplicateUpdateError, Erased, Session, StaleSessionError
 from bot.storage.classes import bump_classes_of
-from bot.storage.engine import create_engine, reconnecting, write_lock
+from bot.storage.engine import create_engine, reconnecting
 from bot.storage.models import (
     CardRow,
     CheckinRow,
@@ -24,6 +37,7 @@ from bot.storage.models import (
     WorkshopRow,
     utcnow,
 )
+from bot.storage.transactions import Transactions
 from flows.i18n import Lang, parse_lang
 
 KEEP_PROCESSED_UPDATES = dt.timedelta(days=2)
@@ -41,6 +55,12 @@ class SqlSessionStore:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False)
+        self._transactions = Transactions(engine)
+
+    @property
+    def hot_engine(self) -> Engine:
+        """Return the engine that loads and saves sessions run on (for event listeners)."""
+        return self._transactions.sync_engine
 
     @classmethod
     def from_url(cls, url: str) -> SqlSessionStore:
@@ -49,6 +69,7 @@ class SqlSessionStore:
 
     async def close(self) -> None:
         """Release connections."""
+        await self._transactions.close()
         await self.engine.dispose()
 
     async def load(
@@ -59,12 +80,12 @@ class SqlSessionStore:
         With `update_id`, the same query asks whether that update was already applied, and a
         redelivered one raises DuplicateUpdateError.
         """
-        params = {"update_id": -1 if update_id is None else update_id}
-        async with self.engine.connect() as connection:
-            result = await connection.execute(
-                _LATEST_INTERVIEW, {**params, "chat_id": chat_id, "user_id": user_id}
-            )
-            row = result.first()
+        params = {
+            "update_id": -1 if update_id is None else update_id,
+            "chat_id": chat_id,
+            "user_id": user_id,
+        }
+        row = await self._transactions.read(partial(_latest_interview, params=params))
         if row is None:
             return None
         if update_id is not None and row.applied:
@@ -100,28 +121,9 @@ class SqlSessionStore:
     async def _save(self, session: Session, update_id: int | None) -> None:
         # Core statements on a connection: the hot path needs no unit of work or identity map.
         try:
-            async with write_lock(self.engine), self.engine.begin() as connection:
-                if update_id is not None:
-                    await connection.execute(
-                        _MARK_APPLIED, {"update_id": update_id, "processed_at": utcnow()}
-                    )
-                    if update_id % PRUNE_EVERY == 0:
-                        await _prune(connection)
-                await _save_user(connection, session)
-                await _save_interview(connection, session)
-                card_id = None
-                if session.unsaved_card:
-                    card_id = await connection.scalar(
-                        insert(CardRow)
-                        .values(
-                            user_id=session.user_id,
-                            chat_id=session.chat_id,
-                            interview_id=session.record_id,
-                            lang=session.card_lang or session.lang,
-                            answers=dict(session.card_answers or {}),
-                        )
-                        .returning(CardRow.id)
-                    )
+            card_id = await self._transactions.write(
+                partial(_store_session, session=session, update_id=update_id)
+            )
         except IntegrityError as error:
             if update_id is not None and await self.seen(update_id):
                 raise DuplicateUpdateError(update_id) from error
@@ -173,19 +175,46 @@ class SqlSessionStore:
         return Erased(interviews, cards, bool(cast(Any, profile).rowcount))
 
 
-async def _save_user(connection: AsyncConnection, session: Session) -> None:
+def _latest_interview(connection: Connection, params: dict[str, Any]) -> Row[Any] | None:
+    return connection.execute(_LATEST_INTERVIEW, params).first()
+
+
+def _store_session(connection: Connection, session: Session, update_id: int | None) -> int | None:
+    """Write the update's mark, the user and the interview (and a new card: its id)."""
+    if update_id is not None:
+        connection.execute(_MARK_APPLIED, {"update_id": update_id, "processed_at": utcnow()})
+        if update_id % PRUNE_EVERY == 0:
+            _prune(connection)
+    _save_user(connection, session)
+    _save_interview(connection, session)
+    if not session.unsaved_card:
+        return None
+    return connection.scalar(
+        insert(CardRow)
+        .values(
+            user_id=session.user_id,
+            chat_id=session.chat_id,
+            interview_id=session.record_id,
+            lang=session.card_lang or session.lang,
+            answers=dict(session.card_answers or {}),
+        )
+        .returning(CardRow.id)
+    )
+
+
+def _save_user(connection: Connection, session: Session) -> None:
     if session.stored_lang == session.lang:
         return  # the row exists and is up to date: nothing to write
-    changed = await connection.execute(
+    changed = connection.execute(
         update(UserRow)
         .where(UserRow.id == session.user_id)
         .values(lang=session.lang, updated_at=utcnow())
     )
-    if session.stored_lang is None and cast(Any, changed).rowcount == 0:
-        await connection.execute(insert(UserRow).values(id=session.user_id, lang=session.lang))
+    if session.stored_lang is None and changed.rowcount == 0:
+        connection.execute(insert(UserRow).values(id=session.user_id, lang=session.lang))
 
 
-async def _save_interview(connection: AsyncConnection, session: Session) -> None:
+def _save_interview(connection: Connection, session: Session) -> None:
     values: dict[str, Any] = {
         "public_id": session.interview_id,
         "state": session.state,
@@ -199,7 +228,7 @@ async def _save_interview(connection: AsyncConnection, session: Session) -> None
     if session.record_id is None:
         if session.state is None:
             return  # no interview yet: only the user row is stored
-        created = await connection.execute(
+        created = connection.execute(
             insert(InterviewRow).values(
                 user_id=session.user_id,
                 chat_id=session.chat_id,
@@ -212,7 +241,7 @@ async def _save_interview(connection: AsyncConnection, session: Session) -> None
         assert key is not None, "an INSERT of one row has its key"
         session.record_id, session.version = key[0], 1
         return
-    result = await connection.execute(
+    result = connection.execute(
         _UPDATE_INTERVIEW,
         {
             **values,
@@ -223,14 +252,14 @@ async def _save_interview(connection: AsyncConnection, session: Session) -> None
             "updated_at": utcnow(),
         },
     )
-    if cast(Any, result).rowcount != 1:
+    if result.rowcount != 1:
         raise StaleSessionError(session.record_id)
     session.version += 1
 
 
-async def _prune(connection: AsyncConnection) -> None:
+def _prune(connection: Connection) -> None:
     cutoff = utcnow() - KEEP_PROCESSED_UPDATES
-    await connection.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < cutoff))
+    connection.execute(delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < cutoff))
 
 
 # The hot path's statements, built once: their compiled SQL is cached across updates.

@@ -1,0 +1,91 @@
+"""A read or a transaction as one step off the event loop: a thread hop on SQLite."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
+
+from sqlalchemy import Connection, Engine
+from sqlalchemy import create_engine as create_sync_engine
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.storage.engine import SQLITE_CONNECT_ARGS, on_sqlite_connect, sqlite_path, write_lock
+
+_T = TypeVar("_T")
+Work = Callable[[Connection], _T]
+
+
+class Transactions:
+    """Run synchronous Core work on a connection: as one read, or as one transaction.
+
+    On SQLite the work runs in a worker thread on the standard `sqlite3` driver: one hand-off
+    for the whole read or transaction, where aiosqlite makes three per statement (cursor,
+    execute, close) and one for the pool's reset. Elsewhere it runs on the async driver's
+    connection (`run_sync`), whose statements already wait on the network, not on a thread.
+    """
+
+    WORKERS = 2
+    """One for this process's single writer (see `write_lock`), one for reads meanwhile."""
+
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+        self._local: Engine | None = None
+        self._threads: ThreadPoolExecutor | None = None
+        if sqlite_path(engine.url) is not None:  # a file: an in-memory database is per connection
+            self._local = create_sync_engine(
+                engine.url.set(drivername="sqlite"),
+                connect_args={**SQLITE_CONNECT_ARGS, "check_same_thread": False},
+                hide_parameters=True,
+            )
+            on_sqlite_connect(self._local)
+
+    @property
+    def sync_engine(self) -> Engine:
+        """Return the engine the work's statements run on (for event listeners)."""
+        return self._local if self._local is not None else self.engine.sync_engine
+
+    async def read(self, work: Work[_T]) -> _T:
+        """Run `work` on a connection with no transaction of its own to commit."""
+        if self._local is None:
+            async with self.engine.connect() as connection:
+                return await connection.run_sync(work)
+        return await self._in_thread(self._read_here, work)
+
+    async def write(self, work: Work[_T]) -> _T:
+        """Run `work` in one transaction, committed before this returns."""
+        async with write_lock(self.engine):
+            if self._local is None:
+                async with self.engine.begin() as connection:
+                    return await connection.run_sync(work)
+            return await self._in_thread(self._commit_here, work)
+
+    async def close(self) -> None:
+        """Close the connections and let the worker threads end; a later call starts anew."""
+        if self._local is not None:
+            self._local.dispose()
+        if self._threads is not None:
+            self._threads.shutdown(wait=False)
+            self._threads = None
+
+    async def _in_thread(self, run: Callable[[Work[_T]], _T], work: Work[_T]) -> _T:
+        if self._threads is None:
+            self._threads = ThreadPoolExecutor(self.WORKERS, thread_name_prefix="sqlite")
+        done = asyncio.get_running_loop().run_in_executor(self._threads, run, work)
+        try:
+            return await asyncio.shield(done)
+        except asyncio.CancelledError:
+            # The thread commits or rolls back all the same: hold the write lock until it has.
+            await asyncio.wait({done})
+            raise
+
+    def _read_here(self, work: Work[_T]) -> _T:
+        assert self._local is not None
+        with self._local.connect() as connection:
+            return work(connection)
+
+    def _commit_here(self, work: Work[_T]) -> _T:
+        assert self._local is not None
+        with self._local.begin() as connection:
+            return work(connection)
