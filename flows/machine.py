@@ -150,7 +150,10 @@ class InterviewMachine:
 
     def attach(self, interview: Interview, state: str | None = None) -> Interview:
         """Bind a conversation to the machine, at its saved state or at the first question."""
-        self._machine.add_model(interview, initial=state or self.first)
+        # Not `add_model`: it gives the model a method per event and per state (`is_<id>`), on
+        # every update, and nothing here calls them; `fire` runs the machine's events directly.
+        self._machine.set_state(state or self.first, model=interview)
+        self._machine.models.append(interview)
         return interview
 
     def detach(self, interview: Interview) -> None:
