@@ -238,3 +238,16 @@ async def test_a_deleted_question_message_is_sent_anew(
     session = await store.load(user.chat.id, user.id)
     assert session is not None and session.answers == {"business_type": "food"}
     assert session.question_message_id == second.message_id
+
+
+async def test_an_edit_comes_back_unparsed_and_a_new_message_with_its_id(
+    tg: FakeTelegram, coach: Coach, store: SqlSessionStore
+) -> None:
+    user = tg.user(709, "Lea")
+    async with running_bot(tg, coach, store) as application:
+        sent = await application.bot.send_message(user.chat.id, "<b>first</b>")
+        edited = await application.bot.edit_message_text("second", user.chat.id, sent.message_id)
+        ticked = await application.bot.edit_message_reply_markup(user.chat.id, sent.message_id)
+    assert sent.message_id == tg.messages(user.chat.id)[-1].message_id
+    assert edited is True and ticked is True
+    assert tg.messages(user.chat.id)[-1].text == "second"
