@@ -87,14 +87,29 @@ def answer_phrase(content: Content, question: Question, answers: Answers, lang: 
     )
 
 
+class _Placeholders(dict[str, object]):
+    """A template's values: the extra ones given, and each answer's phrase when first asked for.
+
+    A card fills a few hundred templates, each naming one or two answers; wording every answer
+    for every template was most of the time it took to build a card.
+    """
+
+    def __init__(
+        self, content: Content, answers: Answers, lang: Lang, extra: dict[str, object]
+    ) -> None:
+        super().__init__(extra)
+        self._content, self._answers, self._lang = content, answers, lang
+
+    def __missing__(self, key: str) -> object:
+        question = self._content.question(key)  # an unknown placeholder raises KeyError
+        phrase = answer_phrase(self._content, question, self._answers, self._lang)
+        self[key] = phrase
+        return phrase
+
+
 def fill(template: str, content: Content, answers: Answers, lang: Lang, **extra: object) -> str:
     """Fill a template's {question_id} placeholders from the answers, plus any extra values."""
-    values: dict[str, object] = {
-        question.id: answer_phrase(content, question, answers, lang)
-        for question in content.questions
-    }
-    values.update(extra)
-    filled = template.format_map(values)
+    filled = template.format_map(_Placeholders(content, answers, lang, extra))
     # A sentence that opens with the user's own words still opens with a capital letter.
     return sentence(filled) if template.startswith("{") else filled
 
