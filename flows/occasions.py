@@ -7,6 +7,10 @@ from dataclasses import dataclass
 from functools import cache
 
 import holidays
+
+# `holidays` loads every country's module on its first use (a tenth of a second): importing
+# them here does it when the coach starts, not in the middle of a card while every chat waits.
+import holidays.countries
 from dateutil.easter import easter
 
 from flows.content import Content
@@ -31,9 +35,16 @@ class KeyDate:
 
 def public_holidays(first: dt.date, last: dt.date, lang: Lang) -> dict[dt.date, str]:
     """Return Italy's national public holidays between two days, named in `lang`."""
-    years = list(range(first.year, last.year + 1))
+    named = _named_italian_holidays(first.year, last.year, lang)
+    return {day: name for day, name in named if first <= day <= last}
+
+
+@cache
+def _named_italian_holidays(first: int, last: int, lang: Lang) -> tuple[tuple[dt.date, str], ...]:
+    """Each card asks again for the same few years; the library builds them anew each time."""
+    years = list(range(first, last + 1))
     calendar = holidays.country_holidays("IT", years=years, language=HOLIDAY_LANGUAGE[lang])
-    return {day: name for day, name in sorted(calendar.items()) if first <= day <= last}
+    return tuple(sorted(calendar.items()))
 
 
 SATURDAY = 5

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import subprocess
+import sys
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
@@ -361,3 +363,23 @@ def test_a_dates_offer_leaves_the_trades_offers_for_other_weeks(content: Content
     trade_offers = len(content.trade("ecommerce").offers)
     quota = len(posts) * card.promo_percent // 100
     assert len(offers) == min(quota, len(on_dates) + trade_offers)
+
+
+def test_the_first_card_loads_no_module_while_the_chats_wait() -> None:
+    # In a fresh interpreter: the holidays library's country modules load with the coach.
+    script = (
+        "import sys\n"
+        "from flows.coach import Coach, load_checked_content\n"
+        "coach = Coach(load_checked_content())\n"
+        "before = set(sys.modules)\n"
+        "coach.build_card({'business_type': 'food'}, 'en')\n"
+        "print(sorted(set(sys.modules) - before))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert run.stdout.strip() == "[]", run.stdout[:300]
