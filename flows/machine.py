@@ -152,6 +152,8 @@ class InterviewMachine:
         """Bind a conversation to the machine, at its saved state or at the first question."""
         # Not `add_model`: it gives the model a method per event and per state (`is_<id>`), on
         # every update, and nothing here calls them; `fire` runs the machine's events directly.
+        if any(model is interview for model in self._machine.models):
+            return interview  # already bound: as `add_model` does, leave it where it is
         self._machine.set_state(state or self.first, model=interview)
         self._machine.models.append(interview)
         return interview

@@ -142,3 +142,10 @@ async def test_no_interview_stays_attached_after_any_kind_of_update(
         await tg.wait_for(lambda: content.text("lang_switched").it in tg.messages(chat)[-1].text)
         await asyncio.sleep(0.5)
         assert coach.machine.attached == 0
+
+
+def test_an_interview_bound_twice_stays_where_it_is_and_is_released_once(coach: Coach) -> None:
+    interview = coach.resume("en", "offer", {"business_type": "food"}, [])
+    with coach.opened(interview) as again:  # no state given: it must not go back to the start
+        assert again.state == "offer" and coach.machine.attached == 1
+    assert coach.machine.attached == 0

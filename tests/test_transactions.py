@@ -93,8 +93,18 @@ async def test_a_cancelled_write_on_sqlite_returns_only_once_its_transaction_has
     slow = asyncio.create_task(on_sqlite.write(_add_user(3, pause=0.4)))
     await asyncio.sleep(0.1)
     slow.cancel()
+    await asyncio.sleep(0.1)
+    slow.cancel()  # again, while it waits for its thread
     with pytest.raises(asyncio.CancelledError):
         await slow
     # The thread went on and committed; the write lock was held until it had.
     assert await on_sqlite.read(_users) == 1
     assert await on_sqlite.write(_add_user(4)) == 2
+
+
+async def test_closing_lets_a_write_under_way_commit_first(on_sqlite: Transactions) -> None:
+    slow = asyncio.create_task(on_sqlite.write(_add_user(5, pause=0.3)))
+    await asyncio.sleep(0.1)
+    await on_sqlite.close()
+    assert await on_sqlite.read(_users) == 1  # committed; a later call opens what it needs
+    assert await slow == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -27,7 +28,7 @@ class Transactions:
     """
 
     WORKERS = 2
-    """One for this process's single writer (see `write_lock`), one for reads meanwhile."""
+    """This process writes one transaction at a time (see `write_lock`): reads go on beside it."""
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
@@ -62,12 +63,12 @@ class Transactions:
             return await self._in_thread(self._commit_here, work)
 
     async def close(self) -> None:
-        """Close the connections and let the worker threads end; a later call starts anew."""
+        """Let work under way finish, then close the connections; a later call starts anew."""
+        if self._threads is not None:
+            threads, self._threads = self._threads, None
+            await asyncio.to_thread(threads.shutdown, wait=True)
         if self._local is not None:
             self._local.dispose()
-        if self._threads is not None:
-            self._threads.shutdown(wait=False)
-            self._threads = None
 
     async def _in_thread(self, run: Callable[[Work[_T]], _T], work: Work[_T]) -> _T:
         if self._threads is None:
@@ -76,8 +77,12 @@ class Transactions:
         try:
             return await asyncio.shield(done)
         except asyncio.CancelledError:
-            # The thread commits or rolls back all the same: hold the write lock until it has.
-            await asyncio.wait({done})
+            # The thread commits or rolls back all the same: hold the write lock until it has,
+            # however many times the caller is cancelled meanwhile. (Had it committed, the
+            # update is applied and its redelivery is dropped, as when a commit's answer is lost.)
+            while not done.done():
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.wait({done})
             raise
 
     def _read_here(self, work: Work[_T]) -> _T:
