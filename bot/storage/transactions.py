@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from sqlalchemy import Connection, Engine
 from sqlalchemy import create_engine as create_sync_engine
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from bot.storage.engine import SQLITE_CONNECT_ARGS, on_sqlite_connect, sqlite_path, write_lock
 
@@ -24,7 +24,12 @@ class Transactions:
     On SQLite the work runs in a worker thread on the standard `sqlite3` driver: one hand-off
     for the whole read or transaction, where aiosqlite makes three per statement (cursor,
     execute, close) and one for the pool's reset. Elsewhere it runs on the async driver's
-    connection (`run_sync`), whose statements already wait on the network, not on a thread.
+    connection (`run_sync`), whose statements already wait on the network, not on a thread,
+    from a pool of its own that does not ping a connection before each use: asyncpg's ping is
+    three round trips (BEGIN, an empty statement, ROLLBACK), more than a read or a write's
+    statements. A connection the server closed fails its first statement instead, before
+    anything is committed on it, and the store runs the method again on a new one
+    (`engine.reconnecting`).
     """
 
     WORKERS = 2
@@ -34,6 +39,7 @@ class Transactions:
         self.engine = engine
         self._local: Engine | None = None
         self._threads: ThreadPoolExecutor | None = None
+        self._network = engine
         if sqlite_path(engine.url) is not None:  # a file: an in-memory database is per connection
             self._local = create_sync_engine(
                 engine.url.set(drivername="sqlite"),
@@ -41,16 +47,21 @@ class Transactions:
                 hide_parameters=True,
             )
             on_sqlite_connect(self._local)
+        elif engine.dialect.name != "sqlite":
+            self._network = create_async_engine(engine.url, hide_parameters=True)
 
     @property
     def sync_engine(self) -> Engine:
         """Return the engine the work's statements run on (for event listeners)."""
-        return self._local if self._local is not None else self.engine.sync_engine
+        return self._local if self._local is not None else self._network.sync_engine
 
     async def read(self, work: Work[_T]) -> _T:
-        """Run `work` on a connection with no transaction of its own to commit."""
+        """Run `work`, one statement (a SELECT), outside any transaction: there is none to end."""
         if self._local is None:
-            async with self.engine.connect() as connection:
+            async with self._network.connect() as connection:
+                # Autocommit: no BEGIN before the statement and no ROLLBACK when the connection
+                # goes back to the pool, two round trips to the server saved on every read.
+                await connection.execution_options(isolation_level="AUTOCOMMIT")
                 return await connection.run_sync(work)
         return await self._in_thread(self._read_here, work)
 
@@ -58,7 +69,7 @@ class Transactions:
         """Run `work` in one transaction, committed before this returns."""
         async with write_lock(self.engine):
             if self._local is None:
-                async with self.engine.begin() as connection:
+                async with self._network.begin() as connection:
                     return await connection.run_sync(work)
             return await self._in_thread(self._commit_here, work)
 
@@ -69,6 +80,8 @@ class Transactions:
             await asyncio.to_thread(threads.shutdown, wait=True)
         if self._local is not None:
             self._local.dispose()
+        if self._network is not self.engine:
+            await self._network.dispose()
 
     async def _in_thread(self, run: Callable[[Work[_T]], _T], work: Work[_T]) -> _T:
         if self._threads is None:
